@@ -1,0 +1,100 @@
+"""Command line: `python -m etl load|demo|templates` (DESIGN.md "Command-line contract")."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from etl import config, spec
+
+KINDS = list(spec.LOAD_ORDER)
+
+
+def _progress(message: str, fraction: float) -> None:
+    print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m etl", description="Muat spreadsheet Bapas ke DuckDB.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    load = sub.add_parser("load", help="muat berkas .xlsx/.xls/.csv/.parquet")
+    load.add_argument("files", nargs="+", metavar="FILE")
+    load.add_argument("--db", help="berkas basis data (bawaan: BAPAS_DB atau data/bapas.duckdb)")
+    load.add_argument("--kind", choices=KINDS, help="jenis data semua sheet (bawaan: dikenali otomatis)")
+    load.add_argument("--json", action="store_true", help="cetak laporan JSON ke stdout")
+    load.add_argument("--user", help=argparse.SUPPRESS)
+    demo = sub.add_parser("demo", help="buat data demo dan muat")
+    demo.add_argument("--db")
+    demo.add_argument("--seed", type=int, default=2026)
+    demo.add_argument("--scale", choices=["bapas", "national"], default="bapas")
+    demo.add_argument("--out", help="folder berkas demo (bawaan: data/demo)")
+    templates = sub.add_parser("templates", help="tulis templat .xlsx per jenis data")
+    templates.add_argument("--out", default="templates")
+    return parser
+
+
+def _summary(report: dict) -> str:
+    lines = []
+    for f in report["files"]:
+        where = f["file"] + (f" [{f['sheet']}]" if f["sheet"] else "")
+        status = "dimuat" if f["status"] == "loaded" else "DITOLAK"
+        lines.append(f"{where}: {f['kind'] or '-'} {status}; dibaca {f['rows_read']}, dimuat {f['rows_loaded']}, "
+                     f"ditolak {f['rows_rejected']}, peringatan {len(f['warnings'])}")
+        for e in f["errors"][:20]:
+            row = f"baris {e['row']}" if e["row"] is not None else "berkas"
+            lines.append(f"  ✗ {row}, kolom {e['column'] or '-'}: {e['message']}")
+        if len(f["errors"]) > 20:
+            lines.append(f"  … dan {len(f['errors']) - 20} lainnya")
+    return "\n".join(lines)
+
+
+def _load(args) -> int:
+    from etl.load import LoadError, load_files
+
+    paths = [Path(p) for p in args.files]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        print(f"berkas tidak ditemukan: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    try:
+        report = load_files(paths, config.db_path(args.db), kind=args.kind, progress=_progress, user=args.user)
+    except LoadError as exc:
+        print(str(exc), file=sys.stderr)
+        if args.json:
+            print(json.dumps({"files": [], "error": str(exc)}, ensure_ascii=False))
+        return 1
+    if args.json:
+        out = {"files": report["files"]}
+        print(json.dumps(out, ensure_ascii=False, default=str))
+    else:
+        print(_summary(report))
+    return 1 if any(f["status"] == "rejected" for f in report["files"]) else 0
+
+
+def _demo(args) -> int:
+    from etl.demo import build_demo
+
+    out = Path(args.out) if args.out else config.ROOT / "data" / "demo"
+    result = build_demo(config.db_path(args.db), out, seed=args.seed, scale=args.scale, progress=_progress)
+    report = result.get("report", result)
+    if "files" in report:
+        print(_summary(report))
+    return 0
+
+
+def _templates(args) -> int:
+    from etl.templates import write_templates
+
+    for path in write_templates(Path(args.out)):
+        print(path)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return {"load": _load, "demo": _demo, "templates": _templates}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""The one place that reads the environment and the configuration file."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = ROOT / "data" / "bapas.duckdb"
+DEFAULT_KODE_BAPAS = "BAPAS-BDL"
+TIMEZONE = ZoneInfo("Asia/Jakarta")
+
+
+@lru_cache(maxsize=1)
+def settings() -> dict:
+    """The configuration file (`BAPAS_CONFIG`, else `konfigurasi.toml` beside app.py), or {}."""
+    path = Path(os.environ.get("BAPAS_CONFIG", ROOT / "konfigurasi.toml"))
+    if not path.is_file():
+        return {}
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def db_path(cli_value: str | os.PathLike | None = None) -> Path:
+    """`--db`, else `BAPAS_DB`, else `data/bapas.duckdb`."""
+    if cli_value:
+        return Path(cli_value)
+    if os.environ.get("BAPAS_DB"):
+        return Path(os.environ["BAPAS_DB"])
+    return Path(settings().get("db", DEFAULT_DB))
+
+
+def kode_bapas() -> str:
+    """The office code for rows without a kode_bapas column: env, else config file, else BAPAS-BDL."""
+    value = os.environ.get("BAPAS_KODE") or settings().get("kode_bapas") or DEFAULT_KODE_BAPAS
+    return str(value).strip().upper()
+
+
+def now() -> dt.datetime:
+    """The current time in Asia/Jakarta."""
+    return dt.datetime.now(TIMEZONE)
+
+
+def load_date() -> dt.date:
+    """Today's date in Asia/Jakarta (the load date of DATA.md §0)."""
+    return now().date()
+
+
+def test_pause_seconds() -> float:
+    """Seconds a load waits inside its transaction before committing (only set by the kill test)."""
+    return float(os.environ.get("BAPAS_UJI_JEDA_TRANSAKSI", "0") or 0)

@@ -1,0 +1,357 @@
+"""The write side: validate every file of a run, then commit the accepted ones in one transaction."""
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from etl import config, extract, spec
+from etl.validate import References, Validated, validate
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+SQL_FILES = ("schema.sql", "views.sql")
+Progress = Callable[[str, float], None]
+
+
+class LoadError(Exception):
+    """The run could not start (e.g. the database is in use); the message is for the user."""
+
+
+@dataclass
+class Sheet:
+    """One sheet of a file headed for loading."""
+
+    table: extract.Table
+    validated: Validated | None = None
+    inserted: int = 0
+    updated: int = 0
+
+
+@dataclass
+class FilePlan:
+    """One file of a run: its sheets, or the reason it is rejected whole."""
+
+    path: Path
+    sha256: str = ""
+    sheets: list[Sheet] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)  # entries for a file rejected whole
+    notes: list[dict] = field(default_factory=list)  # warnings about skipped sheets
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _file_error(message: str, sheet: str | None = None, kind: str | None = None) -> dict:
+    return {"sheet": sheet, "kind": kind, "error": {"row": None, "column": None, "value": None,
+                                                     "message": message}}
+
+
+def plan_file(path: Path, kind: str | None = None) -> FilePlan:
+    """Read a file and recognise its sheets; the whole-file reasons for rejection are found here."""
+    plan = FilePlan(path)
+    try:
+        plan.sha256 = _sha256(path)
+        grids = extract.read_grids(path)
+    except (extract.ExtractError, OSError) as exc:
+        plan.rejected.append(_file_error(str(exc)))
+        return plan
+    unrecognised = []
+    for grid in grids:
+        if grid.cells.empty:
+            unrecognised.append((grid.name, "sheet kosong"))
+            continue
+        try:
+            k, row, columns = extract.find_header(grid, kind)
+        except extract.ExtractError as exc:
+            if "gunakan --kind" in str(exc):
+                plan.rejected.append(_file_error(str(exc), grid.name))
+            else:
+                unrecognised.append((grid.name, str(exc)))
+            continue
+        missing = extract.missing_required(k, columns)
+        if missing:
+            where = f" (judul kolom di baris {row + grid.first_row})"
+            plan.rejected.append(_file_error(
+                f"kolom wajib tidak ditemukan untuk data {k}: {', '.join(missing)}{where}", grid.name, k))
+            continue
+        plan.sheets.append(Sheet(extract.table(grid, k, row, columns)))
+    if not plan.sheets and not plan.rejected:
+        detail = "; ".join(f"{name or path.name}: {reason}" for name, reason in unrecognised)
+        plan.rejected.append(_file_error(f"tidak ada sheet yang dikenali sebagai data ({detail})"))
+    elif plan.rejected:
+        for sheet in plan.sheets:
+            plan.rejected.append(_file_error("berkas ditolak seluruhnya karena sheet lain bermasalah",
+                                             sheet.table.sheet, sheet.table.kind))
+        plan.sheets = []
+    else:
+        for name, reason in unrecognised:
+            plan.notes.append({"row": None, "column": None, "value": name,
+                               "message": f"sheet '{name}' dilewati: {reason}"})
+    return plan
+
+
+# ---------------------------------------------------------------------------------------- database
+def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the analytics database for writing and make sure its schema and views exist."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(db_path))
+    except duckdb.IOException as exc:
+        raise LoadError(f"basis data {db_path} tidak dapat dibuka untuk ditulis (sedang dipakai proses lain?): "
+                        f"{str(exc)[:200]}") from exc
+    ensure_schema(con)
+    return con
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    for name in SQL_FILES:
+        con.execute((SQL_DIR / name).read_text(encoding="utf-8"))
+    if con.execute("select count(*) from peta_alasan").fetchall()[0][0] == 0:
+        con.executemany("insert into peta_alasan values (?, ?, ?)",
+                        [(i + 1, word, cat) for i, (word, cat) in enumerate(spec.PETA_ALASAN)])
+    if con.execute("select count(*) from kategori_hambatan").fetchall()[0][0] == 0:
+        con.executemany("insert into kategori_hambatan values (?, ?, ?)",
+                        [(code, faktor, label) for code, (faktor, label) in spec.KATEGORI_HAMBATAN.items()])
+
+
+def _references(con: duckdb.DuckDBPyConnection) -> References:
+    def keys(sql: str) -> set[tuple[str, str]]:
+        return set(con.execute(sql).fetchall())
+    return References(klien=keys("select kode_bapas, no_register from klien"),
+                      program=keys("select kode_bapas, kode_program from program"),
+                      mitra=keys("select kode_bapas, kode_mitra from mitra"))
+
+
+def _mapping(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    return [(w, c) for w, c in con.execute(
+        "select kata_kunci, kategori_hambatan from peta_alasan order by urutan, kata_kunci").fetchall()]
+
+
+def _data_columns(kind: spec.Kind) -> list[str]:
+    """Columns compared to decide whether a row changed (lineage and load-derived flags excluded)."""
+    cols = [f.name for f in kind.fields]
+    if kind.name == "kehadiran":
+        cols.append("kategori_hambatan")
+    return cols
+
+
+def _same(columns, left: str, right: str) -> str:
+    # identifiers come from spec.py, never from user input
+    return " and ".join(f"{left}.{c} is not distinct from {right}.{c}" for c in columns)
+
+
+def _upsert(con: duckdb.DuckDBPyConnection, kind: spec.Kind, rows: pa.Table, source: tuple) -> tuple[int, int]:
+    """Insert new and changed rows; a changed row replaces the row with its natural key (archived first)."""
+    file_name, sheet_name, loaded_at, run_id = source
+    con.register("staged_rows", rows)
+    columns = rows.column_names
+    con.execute("create or replace temp table staged as select *, ?::varchar as sumber_file, "
+                "?::varchar as sumber_sheet, ?::timestamp as dimuat_pada, ?::bigint as id_muat from staged_rows",
+                [file_name, sheet_name, loaded_at, run_id])
+    con.unregister("staged_rows")
+    table = kind.table
+    con.execute(f"create or replace temp table changed as select s.* from staged s anti join {table} t "
+                f"on {_same(_data_columns(kind), 's', 't')}")
+    key_match = _same(kind.key, "t", "c")
+    updated = con.execute(f"insert into {table}_arsip select t.*, ? from {table} t semi join changed c "
+                          f"on {key_match}", [run_id]).fetchall()[0][0]
+    con.execute(f"delete from {table} t using changed c where {key_match}")
+    target = ", ".join([*columns, "sumber_file", "sumber_sheet", "dimuat_pada", "id_muat"])
+    inserted = con.execute(f"insert into {table} ({target}) select {target} from changed").fetchall()[0][0]
+    con.execute("drop table staged; drop table changed")
+    return inserted - updated, updated
+
+
+def _flag_over_ceiling(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute((SQL_DIR / "melebihi_pagu.sql").read_text(encoding="utf-8"))
+
+
+def _over_ceiling_warnings(con: duckdb.DuckDBPyConnection, sheet: Sheet, file_name: str) -> list[dict]:
+    """One warning per (tahun_anggaran, kode_akun, kode_program) of this sheet realised above its pagu."""
+    rows = sheet.validated.rows.select(["kode_bapas", "tahun_anggaran", "kode_akun", "kode_program",
+                                        "sumber_baris"])
+    con.register("sheet_rows", rows)
+    found = con.execute("""
+        select g.tahun_anggaran, g.kode_akun, g.kode_program, g.pagu, g.realisasi, min(s.sumber_baris)
+        from sheet_rows s join v_anggaran_pagu g
+          on s.kode_bapas = g.kode_bapas and s.tahun_anggaran = g.tahun_anggaran and s.kode_akun = g.kode_akun
+         and s.kode_program is not distinct from g.kode_program
+        where g.melebihi_pagu
+        group by all order by 6""").fetchall()
+    con.unregister("sheet_rows")
+    out = []
+    for year, akun, program, pagu, real, row in found:
+        where = f"TA {year}, akun {akun}" + (f", program {program}" if program else "")
+        out.append({"row": int(row), "column": "Realisasi", "value": _rupiah(real),
+                    "message": f"realisasi {_rupiah(real)} melebihi pagu {_rupiah(pagu)} ({where})"})
+    return out
+
+
+def _rupiah(amount) -> str:
+    return "Rp" + f"{int(amount or 0):,}".replace(",", ".")
+
+
+def _entry(plan: FilePlan, sheet: Sheet | None, rejected: dict | None = None) -> dict:
+    if rejected is not None:
+        return {"file": plan.path.name, "sheet": rejected["sheet"], "kind": rejected["kind"],
+                "status": "rejected", "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0,
+                "errors": [rejected["error"]], "warnings": []}
+    v = sheet.validated
+    return {"file": plan.path.name, "sheet": v.sheet, "kind": v.kind, "status": "loaded",
+            "rows_read": v.rows_read, "rows_loaded": v.rows.num_rows, "rows_rejected": v.rows_rejected,
+            "errors": v.errors, "warnings": v.warnings}
+
+
+def _dedupe_across_sheets(plan: FilePlan) -> None:
+    """A key repeated in another sheet of the same kind of one file: the first row stays."""
+    by_kind: dict[str, list[Sheet]] = {}
+    for sheet in plan.sheets:
+        by_kind.setdefault(sheet.table.kind, []).append(sheet)
+    for kind_name, sheets in by_kind.items():
+        if len(sheets) < 2:
+            continue
+        key = list(spec.KINDS[kind_name].key)
+        seen: dict[tuple, tuple[str | None, int]] = {}
+        for sheet in sheets:
+            v = sheet.validated
+            frame = v.rows.select([*key, "sumber_baris"]).to_pandas().astype(object)
+            keep = []
+            for values in frame.itertuples(index=False):
+                k = tuple(None if pd.isna(x) else x for x in values[:-1])
+                if k in seen:
+                    other_sheet, other_row = seen[k]
+                    v.errors.append({"row": int(values[-1]), "column": key[1], "value": str(k[1]),
+                                     "message": f"duplikat: sama dengan baris {other_row} (sheet {other_sheet})"})
+                    keep.append(False)
+                else:
+                    seen[k] = (v.sheet, int(values[-1]))
+                    keep.append(True)
+            if not all(keep):
+                v.rows = v.rows.filter(pa.array(keep))
+                v.errors.sort(key=lambda e: (e["row"] is None, e["row"] or 0))
+
+
+def _add_references(refs: References, v: Validated) -> None:
+    target = {"klien": refs.klien, "program": refs.program, "mitra": refs.mitra}.get(v.kind)
+    if target is None or v.rows.num_rows == 0:
+        return
+    key = spec.KINDS[v.kind].key[1]
+    target.update(zip(v.rows.column("kode_bapas").to_pylist(), v.rows.column(key).to_pylist()))
+
+
+def load_files(paths: list[Path], db_path: Path | str | None = None, kind: str | None = None,
+               progress: Progress | None = None, user: str | None = None) -> dict:
+    """Load files into the database: each file all or nothing, the accepted ones in one transaction."""
+    say = progress or (lambda message, fraction: None)
+    db = config.db_path(db_path)
+    started = config.now().replace(tzinfo=None)
+    plans = []
+    for i, path in enumerate(paths):
+        say(f"Membaca {Path(path).name}", 0.4 * i / max(len(paths), 1))
+        plans.append(plan_file(Path(path), kind))
+    con = connect(db)
+    try:
+        refs, mapping = _references(con), _mapping(con)
+        accepted = [p for p in plans if p.ok]
+        for order, kind_name in enumerate(spec.LOAD_ORDER):
+            say(f"Memeriksa data {kind_name}", 0.4 + 0.3 * order / len(spec.LOAD_ORDER))
+            for plan in accepted:
+                for sheet in plan.sheets:
+                    if sheet.table.kind == kind_name:
+                        sheet.validated = validate(sheet.table, refs, mapping)
+            for plan in accepted:
+                _dedupe_across_sheets_of_kind(plan, kind_name)
+                for sheet in plan.sheets:
+                    if sheet.table.kind == kind_name:
+                        _add_references(refs, sheet.validated)
+        return _commit(con, plans, started, user, say)
+    finally:
+        con.close()
+
+
+def _dedupe_across_sheets_of_kind(plan: FilePlan, kind_name: str) -> None:
+    subset = FilePlan(plan.path, sheets=[s for s in plan.sheets if s.table.kind == kind_name])
+    _dedupe_across_sheets(subset)
+
+
+def _commit(con: duckdb.DuckDBPyConnection, plans: list[FilePlan], started, user, say: Progress) -> dict:
+    say("Menulis ke basis data", 0.75)
+    loaded_at = config.now().replace(tzinfo=None)
+    con.execute("begin transaction")
+    try:
+        run_id = con.execute("select coalesce(max(id_muat), 0) + 1 from muat_run").fetchall()[0][0]
+        touched_budget = False
+        for kind_name in spec.LOAD_ORDER:
+            kind = spec.KINDS[kind_name]
+            for plan in plans:
+                for sheet in plan.sheets:
+                    if plan.ok and sheet.table.kind == kind_name:
+                        source = (plan.path.name, sheet.table.sheet, loaded_at, run_id)
+                        sheet.inserted, sheet.updated = _upsert(con, kind, sheet.validated.rows, source)
+                        touched_budget |= kind_name == "anggaran"
+        if touched_budget:
+            _flag_over_ceiling(con)
+            for plan in plans:
+                for sheet in plan.sheets:
+                    if plan.ok and sheet.table.kind == "anggaran":
+                        sheet.validated.warnings.extend(_over_ceiling_warnings(con, sheet, plan.path.name))
+        report = _record_run(con, plans, run_id, started, user)
+        pause = config.test_pause_seconds()
+        if pause:
+            say("Menunggu sebelum commit (uji)", 0.95)
+            time.sleep(pause)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("checkpoint")
+    say("Selesai", 1.0)
+    report["id_muat"] = run_id
+    return report
+
+
+def _record_run(con: duckdb.DuckDBPyConnection, plans: list[FilePlan], run_id: int, started, user) -> dict:
+    finished = config.now().replace(tzinfo=None)
+    entries, runs, rejected_rows, warning_rows = [], [], [], []
+    for plan in plans:
+        file_entries = [(_entry(plan, None, r), None) for r in plan.rejected]
+        file_entries += [(_entry(plan, s), s) for s in plan.sheets]
+        if file_entries and plan.notes:
+            file_entries[0][0]["warnings"] = plan.notes + file_entries[0][0]["warnings"]
+        for entry, sheet in file_entries:
+            entries.append(entry)
+            reason = "; ".join(e["message"] for e in entry["errors"] if e["row"] is None) or None
+            runs.append((run_id, entry["file"], entry["sheet"], entry["kind"], plan.sha256, entry["status"],
+                         entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"], len(entry["warnings"]),
+                         sheet.inserted if sheet else 0, sheet.updated if sheet else 0, reason, user,
+                         started, finished))
+            for e in entry["errors"]:
+                rejected_rows.append((run_id, entry["file"], entry["sheet"], entry["kind"], e["row"], e["column"],
+                                      e["value"], e["message"]))
+            for w in entry["warnings"]:
+                warning_rows.append((run_id, entry["file"], entry["sheet"], entry["kind"], w["row"], w["column"],
+                                     w["value"], w["message"]))
+    con.executemany("insert into muat_run values (" + ", ".join("?" * 16) + ")", runs)
+    for table, rows in (("baris_ditolak", rejected_rows), ("peringatan_muat", warning_rows)):
+        if rows:
+            frame = pa.Table.from_pylist([dict(zip(("id_muat", "sumber_file", "sumber_sheet", "jenis_data",
+                                                    "baris", "kolom", "nilai", "pesan"), r)) for r in rows])
+            con.register("new_rows", frame)
+            con.execute(f"insert into {table} select * from new_rows")
+            con.unregister("new_rows")
+    return {"files": entries}

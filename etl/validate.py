@@ -1,0 +1,320 @@
+"""Turn raw tables into typed rows: parse every cell, apply DATA.md's row rules, reject with reasons."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from etl import config, spec
+from etl.extract import Table
+from etl.parse import normalise_place, parser_for, short
+
+ARROW_TYPES = {
+    spec.TEXT: pa.string(), spec.CODE: pa.string(), spec.REGISTER: pa.string(), spec.DATE: pa.date32(),
+    spec.TTL: pa.date32(), spec.MONEY: pa.int64(), spec.INT: pa.int32(), spec.DOUBLE: pa.float64(),
+    spec.BOOL: pa.bool_(), spec.NIK: pa.string(), spec.NIP: pa.string(), spec.MONTHS: pa.int32(),
+    spec.VOCAB: pa.string(), spec.MONTH: pa.int32(), spec.YEAR: pa.int32(), spec.AKUN: pa.string(),
+}
+EXTRA_COLUMNS = {"kehadiran": {"kategori_hambatan": pa.string()}, "anggaran": {"melebihi_pagu": pa.bool_()}}
+
+
+@dataclass
+class References:
+    """Keys already known (in the database or accepted earlier in this run), per kode_bapas."""
+
+    klien: set[tuple[str, str]] = field(default_factory=set)
+    program: set[tuple[str, str]] = field(default_factory=set)
+    mitra: set[tuple[str, str]] = field(default_factory=set)
+
+
+@dataclass
+class Validated:
+    """The outcome of one sheet: accepted rows as an Arrow table, rejected rows with reasons."""
+
+    kind: str
+    sheet: str | None
+    rows: pa.Table
+    rows_read: int
+    errors: list[dict]
+    warnings: list[dict]
+
+    @property
+    def rows_rejected(self) -> int:
+        return len({e["row"] for e in self.errors if e["row"] is not None})
+
+
+class _Issues:
+    """Collects errors and warnings per row position."""
+
+    def __init__(self, table: Table):
+        self.table = table
+        self.errors: list[tuple[int, str, str, str]] = []
+        self.warnings: list[tuple[int, str, str, str]] = []
+        self.rejected = np.zeros(len(table.values), dtype=bool)
+
+    def header(self, name: str) -> str:
+        column = self.table.columns.get(name)
+        if column:
+            return column.header
+        f = spec.KINDS[self.table.kind].field(name)
+        return f.headers[0] if f.headers else name
+
+    def raw(self, name: str, i: int) -> str:
+        return short(self.table.values[name].iat[i]) if name in self.table.values else ""
+
+    def error(self, positions, name: str, message, value=None) -> None:
+        for i in np.atleast_1d(positions):
+            i = int(i)
+            msg = message(i) if callable(message) else message
+            self.errors.append((i, self.header(name), self.raw(name, i) if value is None else value(i), msg))
+            self.rejected[i] = True
+
+    def warn(self, positions, name: str, message) -> None:
+        for i in np.atleast_1d(positions):
+            i = int(i)
+            msg = message(i) if callable(message) else message
+            self.warnings.append((i, self.header(name), self.raw(name, i), msg))
+
+    def as_dicts(self, items) -> list[dict]:
+        numbers = self.table.row_numbers
+        return [{"row": int(numbers[i]), "column": col, "value": val, "message": msg}
+                for i, col, val, msg in sorted(items, key=lambda x: x[0])]
+
+
+def _parse_column(raw: pd.Series, f: spec.Field) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parse each distinct value once: (values, errors, warnings) as object arrays."""
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    parse = parser_for(f)
+    results = [parse(u) for u in uniques.tolist()] + [(None, None, None)]
+    values = np.empty(len(results), dtype=object)
+    values[:] = [r[0] for r in results]
+    errors = np.array([r[1] for r in results], dtype=object)
+    warnings = np.array([r[2] for r in results], dtype=object)
+    return values[codes], errors[codes], warnings[codes]
+
+
+def _derive_pidana(tindak: object, pasal: object) -> str | None:
+    for text in (tindak, pasal):
+        if not isinstance(text, str):
+            continue
+        low = text.lower()
+        for word, category in spec.KATEGORI_PIDANA_KATA:
+            if word.isdigit():
+                if re.search(rf"(?<![\d/]){word}(?![\d/])", low):
+                    return category
+            elif word in low:
+                return category
+    return None
+
+
+def map_reason(reason: object, status: object, mapping: list[tuple[str, str]]) -> str | None:
+    """DATA.md §6: the obstacle category of a non-HADIR attendance row (first keyword match wins)."""
+    if status is None or status == "HADIR":
+        return None
+    if isinstance(reason, str):
+        low = reason.lower()
+        for word, category in mapping:
+            if word.lower() in low:
+                return category
+    return "KLIEN_TIDAK_TEPAT_WAKTU" if status == "TERLAMBAT" else "LAINNYA"
+
+
+def _dates(values: np.ndarray) -> pd.Series:
+    return pd.to_datetime(pd.Series(values, dtype=object), errors="coerce")
+
+
+def validate(table: Table, refs: References, mapping: list[tuple[str, str]],
+             load_date: dt.date | None = None) -> Validated:
+    """Parse and check one table; rows with any error are rejected, the rest are returned typed."""
+    kind = spec.KINDS[table.kind]
+    load_date = load_date or config.load_date()
+    issues = _Issues(table)
+    n = len(table.values)
+    parsed: dict[str, np.ndarray] = {}
+    for f in kind.fields:
+        if f.name not in table.values:
+            parsed[f.name] = np.full(n, None, dtype=object)
+            continue
+        values, errors, warnings = _parse_column(table.values[f.name], f)
+        bad = np.flatnonzero(pd.notna(errors))
+        issues.error(bad, f.name, lambda i, e=errors, h=issues.header(f.name): f"{h}: {e[i]}")
+        warned = np.flatnonzero(pd.notna(warnings))
+        issues.warn(warned, f.name, lambda i, w=warnings: w[i])
+        values[bad] = None
+        parsed[f.name] = values
+
+    if "kode_bapas" not in table.values or pd.isna(parsed["kode_bapas"]).all():
+        parsed["kode_bapas"] = np.where(pd.isna(parsed["kode_bapas"]), config.kode_bapas(), parsed["kode_bapas"])
+    else:
+        parsed["kode_bapas"] = np.where(pd.isna(parsed["kode_bapas"]), config.kode_bapas(), parsed["kode_bapas"])
+
+    for name in kind.required:
+        missing = np.flatnonzero(pd.isna(parsed[name]) & ~_has_error(issues, name, n))
+        issues.error(missing, name, f"{issues.header(name)} wajib diisi")
+    RULES[table.kind](parsed, issues, refs, mapping, load_date)
+    _duplicates(kind, parsed, issues)
+
+    accepted = ~issues.rejected
+    rows = _arrow(table.kind, parsed, accepted, table.row_numbers)
+    return Validated(table.kind, table.sheet, rows, n, issues.as_dicts(issues.errors),
+                     table.warnings + issues.as_dicts(issues.warnings))
+
+
+def _has_error(issues: _Issues, name: str, n: int) -> np.ndarray:
+    header = issues.header(name)
+    flags = np.zeros(n, dtype=bool)
+    for i, col, _, _ in issues.errors:
+        if col == header:
+            flags[i] = True
+    return flags
+
+
+def _duplicates(kind: spec.Kind, parsed: dict[str, np.ndarray], issues: _Issues) -> None:
+    """A key repeated in one file keeps its first row; each repeat is rejected."""
+    live = np.flatnonzero(~issues.rejected)
+    if len(live) < 2:
+        return
+    keys = pd.DataFrame({k: pd.Series(parsed[k][live], dtype=object).astype(str) for k in kind.key})
+    dup = keys.duplicated(keep="first").to_numpy()
+    if not dup.any():
+        return
+    first = keys.groupby(list(kind.key), dropna=False, sort=False).ngroup().to_numpy()
+    first_pos: dict[int, int] = {}
+    for pos, group in zip(live, first):
+        first_pos.setdefault(int(group), int(pos))
+    numbers = issues.table.row_numbers
+    key_name = kind.key[1]
+    for pos, group in zip(live[dup], first[dup]):
+        original = first_pos[int(group)]
+        issues.error(pos, key_name, f"duplikat: sama dengan baris {int(numbers[original])}")
+
+
+def _arrow(kind_name: str, parsed: dict[str, np.ndarray], accepted: np.ndarray, row_numbers) -> pa.Table:
+    kind = spec.KINDS[kind_name]
+    arrays, names = [], []
+    for f in kind.fields:
+        values = parsed[f.name][accepted]
+        arrays.append(pa.array(values.tolist(), type=ARROW_TYPES[f.parser]))
+        names.append(f.name)
+    for name, typ in EXTRA_COLUMNS.get(kind_name, {}).items():
+        arrays.append(pa.array(parsed[name][accepted].tolist(), type=typ))
+        names.append(name)
+    arrays.append(pa.array(np.asarray(row_numbers)[accepted].astype("int64")))
+    names.append("sumber_baris")
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+# ------------------------------------------------------------------------------------ row rules
+def _before(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Positions where date a < date b (both given)."""
+    da, db = _dates(a), _dates(b)
+    return np.flatnonzero((da < db).to_numpy())
+
+
+def _klien(p, issues: _Issues, refs: References, mapping, load_date) -> None:
+    issues.error(_before(p["tanggal_akhir_bimbingan"], p["tanggal_mulai_bimbingan"]), "tanggal_akhir_bimbingan",
+                 "Tanggal akhir bimbingan sebelum tanggal mulai")
+    status = pd.Series(p["status"], dtype=object)
+    need_date = (status.notna() & (status != "AKTIF") & pd.isna(pd.Series(p["tanggal_status"], dtype=object)))
+    issues.error(np.flatnonzero(need_date.to_numpy()), "tanggal_status",
+                 lambda i: f"Tanggal status wajib diisi untuk status {status.iat[i]}")
+    issues.error(_before(p["tanggal_status"], p["tanggal_mulai_bimbingan"]), "tanggal_status",
+                 "Tanggal status sebelum tanggal mulai bimbingan")
+    residivis = pd.Series(p["residivis"], dtype=object)
+    no_date = (residivis == True) & pd.isna(pd.Series(p["tanggal_residivis"], dtype=object))  # noqa: E712
+    issues.error(np.flatnonzero(no_date.to_numpy()), "tanggal_residivis",
+                 "Tanggal residivis wajib diisi bila residivis = Ya")
+    issues.error(_before(p["tanggal_residivis"], p["tanggal_mulai_bimbingan"]), "tanggal_residivis",
+                 "Tanggal residivis sebelum tanggal mulai bimbingan")
+    issues.error(_before(p["tanggal_mulai_bimbingan"], p["tanggal_lahir"]), "tanggal_lahir",
+                 "Tanggal lahir sesudah tanggal mulai bimbingan")
+    # derived: age at start, offence category, place spellings
+    born, start = _dates(p["tanggal_lahir"]), _dates(p["tanggal_mulai_bimbingan"])
+    has_both = (born.notna() & start.notna()).to_numpy()
+    if has_both.any():
+        b, s = born[has_both], start[has_both]
+        age = s.dt.year - b.dt.year - ((s.dt.month * 100 + s.dt.day) < (b.dt.month * 100 + b.dt.day))
+        ages = p["umur_saat_mulai"].copy()
+        ages[has_both] = age.astype(int).tolist()
+        p["umur_saat_mulai"] = ages
+    missing_cat = pd.isna(pd.Series(p["kategori_pidana"], dtype=object)).to_numpy()
+    for i in np.flatnonzero(missing_cat):
+        if p["tindak_pidana"][i] is not None or p["pasal"][i] is not None:
+            p["kategori_pidana"][i] = _derive_pidana(p["tindak_pidana"][i], p["pasal"][i]) or "Lainnya"
+    for name in ("kecamatan", "kabupaten_kota"):
+        p[name] = np.array([normalise_place(v) if isinstance(v, str) else v for v in p[name]], dtype=object)
+
+
+def _kehadiran(p, issues: _Issues, refs: References, mapping, load_date) -> None:
+    dates = _dates(p["tanggal"])
+    future = np.flatnonzero((dates > pd.Timestamp(load_date)).to_numpy())
+    issues.error(future, "tanggal", f"Tanggal sesudah tanggal pemuatan ({load_date:%d-%m-%Y}) tidak diterima")
+    for name, known, label in (("no_register", refs.klien, "klien"), ("kode_program", refs.program, "program")):
+        unknown = ~issues.rejected & pd.notna(p[name]) & ~_known(p["kode_bapas"], p[name], known)
+        issues.error(np.flatnonzero(unknown), name, lambda i, n=name, lb=label: f"{lb} tidak dikenal: {p[n][i]}")
+    p["kategori_hambatan"] = _map_reasons(p["alasan"], p["status_hadir"], mapping)
+
+
+def _known(kode_bapas: np.ndarray, codes: np.ndarray, known: set[tuple[str, str]]) -> np.ndarray:
+    """Whether each (kode_bapas, code) pair is in a set of known keys."""
+    pairs = pd.MultiIndex.from_arrays([pd.Series(kode_bapas, dtype=object), pd.Series(codes, dtype=object)])
+    return np.asarray(pairs.isin(list(known))) if known else np.zeros(len(codes), dtype=bool)
+
+
+def _map_reasons(reasons: np.ndarray, statuses: np.ndarray, mapping) -> np.ndarray:
+    pairs = pd.DataFrame({"a": pd.Series(reasons, dtype=object), "s": pd.Series(statuses, dtype=object)})
+    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(pairs.fillna("\0")))
+    mapped = np.array([map_reason(None if a == "\0" else a, None if s == "\0" else s, mapping)
+                       for a, s in uniques.tolist()], dtype=object)
+    return mapped[codes] if len(mapped) else np.full(len(reasons), None, dtype=object)
+
+
+def _program(p, issues: _Issues, refs: References, mapping, load_date) -> None:
+    issues.error(_before(p["tanggal_selesai"], p["tanggal_mulai"]), "tanggal_selesai",
+                 "Tanggal selesai program sebelum tanggal mulai")
+    kb = p["kode_bapas"]
+    for i in range(len(kb)):
+        mitra = p["kode_mitra"][i]
+        if mitra is not None and not issues.rejected[i] and (kb[i], mitra) not in refs.mitra:
+            issues.warn(i, "kode_mitra", f"mitra {mitra} belum ada di data mitra")
+
+
+def _mitra(p, issues: _Issues, refs: References, mapping, load_date) -> None:
+    for i in _before(p["berlaku_sampai"], p["tanggal_pks"]):
+        issues.warn(i, "berlaku_sampai", "Tanggal berlaku sampai sebelum tanggal PKS")
+    for name in ("kecamatan", "kabupaten_kota"):
+        p[name] = np.array([normalise_place(v) if isinstance(v, str) else v for v in p[name]], dtype=object)
+
+
+def _anggaran(p, issues: _Issues, refs: References, mapping, load_date) -> None:
+    empty = (pd.isna(pd.Series(p["pagu"], dtype=object)) & pd.isna(pd.Series(p["rencana"], dtype=object))
+             & pd.isna(pd.Series(p["realisasi"], dtype=object))).to_numpy()
+    issues.error(np.flatnonzero(empty & ~issues.rejected), "pagu",
+                 "baris anggaran tanpa nilai: isi Pagu, Rencana atau Realisasi", value=lambda i: "")
+    p["melebihi_pagu"] = np.full(len(empty), False, dtype=object)
+
+
+def _hambatan(p, issues: _Issues, refs: References, mapping, load_date) -> None:
+    kategori = pd.Series(p["kategori"], dtype=object)
+    uraian = pd.Series(p["uraian"], dtype=object)
+    neither = (kategori.isna() & uraian.isna()).to_numpy()
+    had_error = _has_error(issues, "kategori", len(kategori))
+    issues.error(np.flatnonzero(neither & ~had_error), "kategori", "isi Kategori atau Uraian hambatan")
+    extended = mapping + [("anggaran", "ANGGARAN_TERBATAS"), ("dana", "ANGGARAN_TERBATAS"),
+                          ("minat", "PROGRAM_TIDAK_SESUAI_MINAT"), ("tidak sesuai", "PROGRAM_TIDAK_SESUAI_MINAT"),
+                          ("beban kerja", "BEBAN_KERJA_PK"), ("sertifikat", "MITRA_BELUM_BERSERTIFIKAT"),
+                          ("mitra", "MITRA_TERBATAS"), ("stigma", "STIGMA_MASYARAKAT"),
+                          ("terlambat", "KLIEN_TIDAK_TEPAT_WAKTU"), ("wilayah", "JANGKAUAN_WILAYAH")]
+    for i in np.flatnonzero((kategori.isna() & uraian.notna()).to_numpy() & ~had_error):
+        p["kategori"][i] = map_reason(uraian.iat[i], "IZIN", extended)
+    for i in range(len(kategori)):
+        if p["faktor"][i] is None and p["kategori"][i] is not None:
+            p["faktor"][i] = spec.KATEGORI_HAMBATAN[p["kategori"][i]][0]
+
+
+RULES = {"klien": _klien, "kehadiran": _kehadiran, "program": _program, "mitra": _mitra,
+         "anggaran": _anggaran, "hambatan": _hambatan}
