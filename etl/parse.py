@@ -170,6 +170,9 @@ def parse_ttl(value: object) -> Parsed:
 _MONEY_PREFIX = re.compile(r"^(rp\.?|idr)\s*", re.I)
 
 
+MAX_AMOUNT = Decimal(10) ** 15  # Rp 1.000 triliun: larger is a typing error, and BIGINT-safe
+
+
 def _round_half_up(number: Decimal) -> int:
     return int(number.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
@@ -207,18 +210,23 @@ def parse_money(value: object) -> Parsed:
             return None, f"jumlah uang tidak dapat dibaca: '{short(value)}'", None
         if number < 0:
             return None, f"jumlah uang negatif tidak diterima: {short(value)}", None
+        if number >= MAX_AMOUNT:
+            return None, f"jumlah uang terlalu besar: {short(value)}", None
         return _round_half_up(number), None, None
     text = clean_text(value)
-    negative = text.startswith("-") or (text.startswith("(") and text.endswith(")"))
-    t = text.strip("()").lstrip("-").strip()
-    t = _MONEY_PREFIX.sub("", t).strip()
-    t = re.sub(r",-+$|\.-+$|,?-$", "", t).strip()
-    t = _MONEY_PREFIX.sub("", t.lstrip("-").strip())
+    t = text.strip()
+    negative = t.startswith("(") and t.endswith(")")
+    t = _MONEY_PREFIX.sub("", t.strip("()").strip()).strip()
+    if t.startswith("-"):
+        negative, t = True, _MONEY_PREFIX.sub("", t.lstrip("-").strip()).strip()
+    t = re.sub(r"(,|\.)?-+$", "", t).strip()
     number = _indonesian_number(t)
     if number is None:
         return None, f"jumlah uang tidak dapat dibaca: '{short(value)}' (contoh: Rp 1.500.000)", None
     if negative and number != 0:
         return None, f"jumlah uang negatif tidak diterima: '{short(value)}'", None
+    if number >= MAX_AMOUNT:
+        return None, f"jumlah uang terlalu besar: '{short(value)}'", None
     return _round_half_up(number), None, None
 
 
@@ -257,6 +265,8 @@ def parse_int(value: object) -> Parsed:
         return None, f"tidak boleh negatif: {short(value)}", None
     if not float(number).is_integer():
         return None, f"harus bilangan bulat: {short(value)}", None
+    if number > 2_000_000_000:
+        return None, f"angka terlalu besar: {short(value)}", None
     return int(number), None, None
 
 
@@ -298,6 +308,8 @@ def parse_months(value: object) -> Parsed:
     if number is not None:
         if number < 0:
             return None, f"lama pidana tidak boleh negatif: {short(value)}", None
+        if number > 1200:
+            return None, f"lama pidana tidak masuk akal: {short(value)} bulan", None
         return int(Decimal(str(number)).quantize(Decimal(1), rounding=ROUND_HALF_UP)), None, None
     text = clean_text(value).lower()
     parts = _DURATION.findall(text)
@@ -316,6 +328,8 @@ def parse_months(value: object) -> Parsed:
             months += n * 7 / Decimal(30)
         else:
             months += n / Decimal(30)
+    if months > 1200:
+        return None, f"lama pidana tidak masuk akal: '{short(value)}'", None
     return int(months.quantize(Decimal(1), rounding=ROUND_HALF_UP)), None, None
 
 
