@@ -1,0 +1,47 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(monkeypatch, tmp_path):
+    """No test reads the developer's environment or configuration file."""
+    for name in ("BAPAS_DB", "BAPAS_KODE", "BAPAS_UJI_JEDA_TRANSAKSI"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("BAPAS_CONFIG", str(tmp_path / "tidak-ada.toml"))
+    from etl import config
+    config.settings.cache_clear()
+    yield
+    config.settings.cache_clear()
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    return tmp_path / "uji.duckdb"
+
+
+def query(db_path: Path, sql: str, params=None) -> list[tuple]:
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def run_cli(*args, env_extra=None, timeout=300) -> subprocess.CompletedProcess:
+    env = {**os.environ, "BAPAS_CONFIG": "/nonexistent.toml", **(env_extra or {})}
+    env.pop("BAPAS_DB", None)
+    return subprocess.run([sys.executable, "-m", "etl", *map(str, args)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def cli_json(*args, **kw) -> tuple[int, dict]:
+    done = run_cli(*args, "--json", **kw)
+    return done.returncode, json.loads(done.stdout)

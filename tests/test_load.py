@@ -1,0 +1,283 @@
+"""Golden tests of the loader: office workbooks in, exact rows and rejections out."""
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from etl.load import load_files
+from tests.builders import KEHADIRAN_HEADER, KLIEN_HEADER, klien_row, plain_csv, workbook
+from tests.conftest import cli_json, query, run_cli
+
+D = dt.date
+
+
+def _klien_book(path, rows=None):
+    rows = rows if rows is not None else [
+        klien_row(1, "PB-001/2022", "Budi Santoso", "Laki-laki", nik="1871012345678901"),
+        klien_row(2, "PB-002/2022", "Siti Aminah", "Perempuan", mulai="12 Maret 2022", akhir="12/03/2023",
+                  program="Pembebasan Bersyarat"),
+        None,  # spacer row
+        klien_row(3, "pb-003/2022", "Andi", "P", mulai="Senin, 3 Januari 2022", akhir=None, status="Selesai",
+                  tgl_status=D(2022, 12, 1), program="Asimilasi di Rumah", nik="1.87101E+15"),
+        klien_row(4, "PB-001/2022", "Budi Kembar"),  # repeated key
+        klien_row(5, None, "Tanpa Register"),
+        klien_row(6, "PB-006/2022", "Dodi", "X", mulai="12/03/22", status="Pindah Alamat"),
+        klien_row(7, "PB-007/2022", "Eko", mulai=D(2022, 5, 1), akhir=D(2022, 4, 1)),
+    ]
+    group = {"Tanggal": (5, 6)}
+    header = [h if i not in (5, 6) else ("Mulai Bimbingan", "Akhir Bimbingan")[i - 5]
+              for i, h in enumerate(KLIEN_HEADER)]
+    return workbook(path, {"Data Klien": (header, rows)}, group=group, total=True,
+                    titles=("DATA KLIEN PEMASYARAKATAN", "BAPAS KELAS II BANDAR LAMPUNG", "Keadaan s.d. Okt 2026"))
+
+
+def test_office_workbook_gives_exact_rows_and_rejections(tmp_path, db):
+    book = _klien_book(tmp_path / "Data Klien.xlsx")
+    report = load_files([book], db)
+    [entry] = report["files"]
+    assert (entry["kind"], entry["sheet"], entry["status"]) == ("klien", "Data Klien", "loaded")
+    assert (entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == (7, 3, 4)
+    # title rows 1-3, spacer 4, header 5-6, numbering 7: data start at Excel row 8
+    errors = [(e["row"], e["column"], e["value"], e["message"]) for e in entry["errors"]]
+    assert errors == [
+        (12, "No. Register", "PB-001/2022", "duplikat: sama dengan baris 8"),
+        (13, "No. Register", "", "No. Register wajib diisi"),
+        (14, "Jenis Kelamin", "X", "Jenis Kelamin: nilai 'X' tidak dikenal; yang diterima: L, P"),
+        (14, "Tanggal Mulai Bimbingan", "12/03/22",
+         "Tanggal Mulai Bimbingan: tahun dua digit tidak diterima: '12/03/22' (tulis tahun lengkap, mis. 12/03/2022)"),
+        (14, "Status", "Pindah Alamat",
+         "Status: nilai 'Pindah Alamat' tidak dikenal; yang diterima: AKTIF, SELESAI, DICABUT, MENINGGAL, PINDAH, BURON"),
+        (15, "Tanggal Akhir Bimbingan", "2022-04-01", "Tanggal akhir bimbingan sebelum tanggal mulai"),
+    ]
+    assert [(w["row"], w["column"]) for w in entry["warnings"]] == [(11, "NIK")]
+    assert "notasi ilmiah" in entry["warnings"][0]["message"]
+    rows = query(db, "select no_register, nama, jenis_kelamin, tanggal_mulai_bimbingan, tanggal_akhir_bimbingan, "
+                     "program_integrasi, status, nik, umur_saat_mulai, kode_bapas, sumber_file, sumber_sheet, "
+                     "sumber_baris from klien order by sumber_baris")
+    assert rows == [
+        ("PB-001/2022", "Budi Santoso", "L", D(2022, 1, 10), D(2023, 1, 10), "PB", "AKTIF", "1871012345678901",
+         32, "BAPAS-BDL", "Data Klien.xlsx", "Data Klien", 8),
+        ("PB-002/2022", "Siti Aminah", "P", D(2022, 3, 12), D(2023, 3, 12), "PB", "AKTIF", None,
+         32, "BAPAS-BDL", "Data Klien.xlsx", "Data Klien", 9),
+        ("PB-003/2022", "Andi", "P", D(2022, 1, 3), None, "ASIMILASI", "SELESAI", None,
+         32, "BAPAS-BDL", "Data Klien.xlsx", "Data Klien", 11),
+    ]
+    assert query(db, "select count(*) from baris_ditolak") == [(6,)]
+    assert query(db, "select sumber_file, sumber_sheet, jenis_data, status, baris_dibaca, baris_dimuat, "
+                     "baris_ditolak, length(sha256) from muat_run") == [
+        ("Data Klien.xlsx", "Data Klien", "klien", "loaded", 7, 3, 4, 64)]
+
+
+def test_cli_json_contract_and_exit_codes(tmp_path, db):
+    good = _klien_book(tmp_path / "klien.xlsx")
+    bad = workbook(tmp_path / "tanpa_nama.xlsx", {"Data": (["No. Register", "Jenis Kelamin", "Tgl Mulai"],
+                                                           [["PB-9", "L", "01/02/2022"]])})
+    code, out = cli_json("load", bad, good, "--db", db)
+    assert code == 1
+    by_file = {f["file"]: f for f in out["files"]}
+    assert by_file["klien.xlsx"]["status"] == "loaded"
+    rejected = by_file["tanpa_nama.xlsx"]
+    assert rejected["status"] == "rejected" and rejected["rows_loaded"] == 0
+    [error] = rejected["errors"]
+    assert error["row"] is None and "Nama" in error["message"] and "wajib" in error["message"]
+    assert set(rejected) == {"file", "sheet", "kind", "status", "rows_read", "rows_loaded", "rows_rejected",
+                             "errors", "warnings"}
+    assert query(db, "select count(*) from klien") == [(3,)]
+    assert run_cli("load", tmp_path / "tidak-ada.xlsx", "--db", db).returncode == 2
+    done = run_cli("load", good, "--db", db, "--json")
+    assert done.returncode == 0 and done.stdout.strip().startswith("{") and done.stdout.count("\n") == 1
+
+
+def test_unreadable_files_are_rejected_with_a_reason(tmp_path, db):
+    empty = tmp_path / "kosong.xlsx"
+    empty.write_bytes(b"")
+    fake = tmp_path / "palsu.xlsx"
+    fake.write_text("ini bukan spreadsheet")
+    report = load_files([empty, fake], db)
+    reasons = {f["file"]: f["errors"][0]["message"] for f in report["files"]}
+    assert all(f["status"] == "rejected" and f["sheet"] is None and f["kind"] is None for f in report["files"])
+    assert "kosong" in reasons["kosong.xlsx"]
+    assert "bukan spreadsheet" in reasons["palsu.xlsx"]
+
+
+def _kehadiran_rows():
+    return [
+        [1, "PB-001/2022", D(2022, 2, 1), "Wajib Lapor", None, "Hadir", None, 1],
+        [2, "PB-001/2022", "01/03/2022", "Wajib Lapor", None, "Alpa", "rumah jauh, tidak ada ongkos", 1],
+        [3, "PB-001/2022", "1 April 2022", "wajib lapor", None, "Terlambat", None, 1],
+        [4, "PB-002/2022", "1 April 2022", "Wajib Lapor", None, "Izin", "Sakit demam", 1],
+        [5, "PB-002/2022", "2 April 2022", "Wajib Lapor", None, "Tidak Hadir", "ada urusan keluarga", 1],
+        [6, "PB-002/2022", "3 April 2022", "Wajib Lapor", None, "Mangkir", None, 1],
+        [7, "XX-404", "3 April 2022", "Wajib Lapor", None, "Hadir", None, 1],
+        [8, "PB-001/2022", "3 April 2022", "Pelatihan Kerja", "PRG-404", "Hadir", None, 2],
+        [9, "PB-001/2022", "3 April 2099", "Wajib Lapor", None, "Hadir", None, 1],
+    ]
+
+
+def test_attendance_references_and_reason_mapping_in_dependency_order(tmp_path, db):
+    hadir = workbook(tmp_path / "Kehadiran.xlsx", {"2022": (KEHADIRAN_HEADER, _kehadiran_rows())})
+    klien = _klien_book(tmp_path / "klien.xlsx")
+    report = load_files([hadir, klien], db)  # attendance first on the command line: still loads after klien
+    entry = next(f for f in report["files"] if f["kind"] == "kehadiran")
+    assert [(e["row"], e["message"]) for e in entry["errors"]] == [
+        (12, "klien tidak dikenal: XX-404"),
+        (13, "program tidak dikenal: PRG-404"),
+        (14, "Tanggal sesudah tanggal pemuatan ({}) tidak diterima".format(
+            __import__("etl.config").config.load_date().strftime("%d-%m-%Y"))),
+    ]
+    rows = query(db, "select no_register, tanggal, status_hadir, kategori_hambatan from kehadiran "
+                     "order by sumber_baris")
+    assert rows == [
+        ("PB-001/2022", D(2022, 2, 1), "HADIR", None),
+        ("PB-001/2022", D(2022, 3, 1), "TIDAK_HADIR", "JARAK_BIAYA_TRANSPORT"),
+        ("PB-001/2022", D(2022, 4, 1), "TERLAMBAT", "KLIEN_TIDAK_TEPAT_WAKTU"),
+        ("PB-002/2022", D(2022, 4, 1), "IZIN", "SAKIT"),
+        ("PB-002/2022", D(2022, 4, 2), "TIDAK_HADIR", "KELUARGA_TIDAK_MENDUKUNG"),
+        ("PB-002/2022", D(2022, 4, 3), "TIDAK_HADIR", "LAINNYA"),
+    ]
+    assert query(db, "select no_register, mangkir_terpanjang, mangkir_saat_ini from v_mangkir_beruntun "
+                     "order by 1") == [("PB-001/2022", 1, 0), ("PB-002/2022", 2, 2)]
+    assert query(db, "select no_register, bulan, wajib, hadir, tepat_waktu, terlambat, izin, tidak_hadir "
+                     "from v_wajib_lapor_bulanan where bulan = date '2022-04-01' order by 1") == [
+        ("PB-001/2022", D(2022, 4, 1), 1, 1, 0, 1, 0, 0), ("PB-002/2022", D(2022, 4, 1), 3, 0, 0, 0, 1, 2)]
+
+
+def _table(db, name):
+    return query(db, f"select * from {name} order by all")
+
+
+def test_same_file_twice_changes_no_data(tmp_path, db):
+    klien = _klien_book(tmp_path / "klien.xlsx")
+    hadir = workbook(tmp_path / "Kehadiran.xlsx", {"2022": (KEHADIRAN_HEADER, _kehadiran_rows())})
+    load_files([klien, hadir], db)
+    before = {t: _table(db, t) for t in ("klien", "kehadiran")}
+    second = load_files([klien, hadir], db)
+    assert {t: _table(db, t) for t in ("klien", "kehadiran")} == before
+    assert query(db, "select count(distinct id_muat), count(*) from muat_run") == [(2, 4)]
+    assert query(db, "select sum(baris_baru), sum(baris_diperbarui) from muat_run where id_muat = 2") == [(0, 0)]
+    assert second["files"][0]["rows_loaded"] == 3
+
+
+def test_newer_version_updates_by_natural_key_null_safe(tmp_path, db):
+    klien = _klien_book(tmp_path / "klien.xlsx")
+    rows = _kehadiran_rows()[:3]
+    first = workbook(tmp_path / "h1.xlsx", {"2022": (KEHADIRAN_HEADER, rows)})
+    load_files([klien, first], db)
+    changed = [list(r) for r in rows]
+    changed[1][5], changed[1][6] = "Izin", "bekerja di luar kota"  # same key (kode_program empty)
+    second = workbook(tmp_path / "h2.xlsx", {"2022": (KEHADIRAN_HEADER, changed[1:2])})
+    load_files([second], db)
+    assert query(db, "select tanggal, status_hadir, kategori_hambatan, sumber_file from kehadiran order by 1") == [
+        (D(2022, 2, 1), "HADIR", None, "h1.xlsx"),
+        (D(2022, 3, 1), "IZIN", "KLIEN_BEKERJA_LUAR_KOTA", "h2.xlsx"),
+        (D(2022, 4, 1), "TERLAMBAT", "KLIEN_TIDAK_TEPAT_WAKTU", "h1.xlsx"),
+    ]
+    assert query(db, "select tanggal, status_hadir, diganti_oleh_muat from kehadiran_arsip") == [
+        (D(2022, 3, 1), "TIDAK_HADIR", 2)]
+
+
+@pytest.mark.parametrize("delimiter, encoding", [(",", "utf-8"), (";", "utf-8-sig"), (";", "cp1252")])
+def test_csv_comma_or_semicolon_any_encoding(tmp_path, db, delimiter, encoding):
+    header = ["No. Register", "Nama", "Tanggal Mulai Bimbingan", "Penghasilan per Bulan (Rp)", "Kecamatan"]
+    rows = [["PB-1", "José Müller", "12/03/2022", "Rp 1.500.000,00", "Telukbetung Utara"],
+            ["PB-2", "Rina", "2022-03-13", "", "Sukarami"]]
+    path = plain_csv(tmp_path / "klien.csv", header, rows, delimiter=delimiter, encoding=encoding)
+    [entry] = load_files([path], db)["files"]
+    assert entry["status"] == "loaded" and entry["sheet"] is None and entry["rows_loaded"] == 2
+    assert query(db, "select no_register, nama, tanggal_mulai_bimbingan, penghasilan_bulanan, kecamatan, "
+                     "sumber_baris from klien order by 1") == [
+        ("PB-1", "José Müller", D(2022, 3, 12), 1_500_000, "Teluk Betung Utara", 2),
+        ("PB-2", "Rina", D(2022, 3, 13), None, "Sukarame", 3)]
+
+
+def test_parquet_with_office_code_column(tmp_path, db):
+    frame = pd.DataFrame({"kode_bapas": ["bapas-mtr", "BAPAS-MTR"], "no_register": ["A1", "A2"],
+                          "nama": ["Ani", "Bayu"],
+                          "tanggal_mulai_bimbingan": [D(2023, 1, 2), D(2023, 2, 3)],
+                          "lama_pidana_bulan": [30, 14], "residivis": [False, None]})
+    path = tmp_path / "klien.parquet"
+    frame.to_parquet(path)
+    [entry] = load_files([path], db)["files"]
+    assert entry["rows_loaded"] == 2
+    assert query(db, "select kode_bapas, no_register, tanggal_mulai_bimbingan, lama_pidana_bulan, residivis, "
+                     "sumber_baris from klien order by 2") == [
+        ("BAPAS-MTR", "A1", D(2023, 1, 2), 30, False, 2), ("BAPAS-MTR", "A2", D(2023, 2, 3), 14, None, 3)]
+
+
+def test_partner_workbook_two_sheets_and_an_instruction_sheet(tmp_path, db):
+    mitra = (["No", "Kode Mitra", "Nama Lembaga", "Jenis Mitra", "Bersertifikat", "Berlaku Sampai"],
+             [[1, "M01", "LPK Maju", "LPK", "Ya", "31/12/2026"], [2, "M02", "Ponpes Al-Hikmah", "Pondok Pesantren",
+                                                                 "Tidak", None]])
+    program = (["No", "Kode Program", "Nama Program", "Kategori", "Kode Mitra", "Tanggal Mulai", "Total Jam"],
+               [[1, "P01", "Pelatihan Pangkas Rambut Angkatan I 2024", "Pelatihan Kerja", "M01", "1/2/2024", 40],
+                [2, "P02", "Pengajian Rutin", "Keagamaan", "M09", "1/3/2024", "2 jam"]])
+    path = workbook(tmp_path / "Mitra Pokmas Lipas.xlsx", {"Program": program, "Mitra": mitra})
+    import openpyxl
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("Petunjuk").append(["Isi sheet Mitra dan Program sesuai judul kolom."])
+    wb.save(path)
+    report = load_files([path], db)
+    kinds = [(f["sheet"], f["kind"], f["rows_loaded"]) for f in report["files"]]
+    assert sorted(kinds) == [("Mitra", "mitra", 2), ("Program", "program", 2)]
+    warnings = [w["message"] for f in report["files"] for w in f["warnings"]]
+    assert any("Petunjuk" in w and "dilewati" in w for w in warnings)
+    assert any("mitra M09 belum ada" in w for w in warnings)
+    assert query(db, "select kode_mitra, jenis_mitra, bersertifikat, berlaku_sampai from mitra order by 1") == [
+        ("M01", "LEMBAGA_PELATIHAN", True, D(2026, 12, 31)), ("M02", "LEMBAGA_KEAGAMAAN", False, None)]
+    assert query(db, "select kode_program, kategori, total_jam from program order by 1") == [
+        ("P01", "PELATIHAN_KERJA", 40.0), ("P02", "BIMBINGAN_KEAGAMAAN", 2.0)]
+
+
+def test_budget_sakti_codes_money_text_and_over_ceiling(tmp_path, db):
+    header = ["No", "TA", "Bulan", "MAK", "Uraian Akun", "Uraian", "Pagu (Rp)", "RPD", "Realisasi"]
+    rows = [[1, 2024, None, "3942.BAA.001.051.A.524113", "Perjalanan Dinas Dalam Kota", "Transport narasumber",
+             "Rp 10.000.000", None, None],
+            [2, 2024, "Januari", "3942.BAA.001.051.A.524113", None, "Transport narasumber", None, "Rp 5.000.000",
+             "Rp. 6.000.000,-"],
+            [3, 2024, 2, 524113, None, "Transport narasumber", None, 5_000_000, 4_500_000.0],
+            [4, 2024, 1, 521211, "Belanja Bahan", "Konsumsi pelatihan", 3_000_000, None, None]]
+    path = workbook(tmp_path / "Realisasi Anggaran.xlsx", {"TA 2024": (header, rows)}, total=True)
+    [entry] = load_files([path], db)["files"]
+    assert (entry["rows_read"], entry["rows_loaded"]) == (4, 4)
+    over = [w for w in entry["warnings"] if "melebihi pagu" in w["message"]]
+    assert [(w["row"], w["message"]) for w in over] == [
+        (6, "realisasi Rp10.500.000 melebihi pagu Rp10.000.000 (TA 2024, akun 524113)")]
+    assert query(db, "select bulan, kode_akun, pagu, rencana, realisasi, melebihi_pagu from anggaran "
+                     "order by kode_akun, bulan nulls first") == [
+        (1, "521211", 3_000_000, None, None, False),
+        (None, "524113", 10_000_000, None, None, True),
+        (1, "524113", None, 5_000_000, 6_000_000, True),
+        (2, "524113", None, 5_000_000, 4_500_000, True)]
+
+
+def test_obstacle_log_derives_category_and_factor(tmp_path, db):
+    header = ["No", "Tanggal", "Faktor", "Kategori", "Uraian", "Status"]
+    rows = [[1, "5 Januari 2024", None, "Anggaran terbatas", "Honor narasumber belum cair", "Terbuka"],
+            [2, "6 Januari 2024", None, None, "Klien tidak diizinkan keluarga mengikuti pelatihan", "Selesai"],
+            [3, "7 Januari 2024", "Internal", None, None, None]]
+    path = workbook(tmp_path / "Hambatan Program.xlsx", {"Hambatan": (header, rows)})
+    [entry] = load_files([path], db)["files"]
+    assert [(e["row"], e["message"]) for e in entry["errors"]] == [(8, "isi Kategori atau Uraian hambatan")]
+    assert query(db, "select tanggal, faktor, kategori, status from hambatan order by 1") == [
+        (D(2024, 1, 5), "INTERNAL", "ANGGARAN_TERBATAS", "TERBUKA"),
+        (D(2024, 1, 6), "EKSTERNAL", "KELUARGA_TIDAK_MENDUKUNG", "SELESAI")]
+
+
+def test_kind_override_and_ambiguous_kind(tmp_path, db):
+    # only two headers that both klien and kehadiran accept: detection cannot decide
+    path = plain_csv(tmp_path / "ragu.csv", ["No. Register", "Status"], [["PB-1", "Aktif"]])
+    [entry] = load_files([path], db)["files"]
+    assert entry["status"] == "rejected" and "gunakan --kind" in entry["errors"][0]["message"]
+    [entry] = load_files([path], db, kind="klien")["files"]
+    assert entry["status"] == "rejected" and "Nama" in entry["errors"][0]["message"]
+
+
+def test_key_repeated_across_sheets_of_one_file(tmp_path, db):
+    rows_a = [klien_row(1, "PB-1", "Ani")]
+    rows_b = [klien_row(1, "PB-1", "Ani lagi"), klien_row(2, "PB-2", "Budi")]
+    path = workbook(tmp_path / "klien.xlsx", {"2022": (KLIEN_HEADER, rows_a), "2023": (KLIEN_HEADER, rows_b)})
+    report = load_files([path], db)
+    second = next(f for f in report["files"] if f["sheet"] == "2023")
+    assert [e["message"] for e in second["errors"]] == ["duplikat: sama dengan baris 6 (sheet 2022)"]
+    assert (second["rows_read"], second["rows_loaded"], second["rows_rejected"]) == (2, 1, 1)
+    assert query(db, "select no_register, nama from klien order by 1") == [("PB-1", "Ani"), ("PB-2", "Budi")]
