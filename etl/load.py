@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -217,33 +218,36 @@ def _entry(plan: FilePlan, sheet: Sheet | None, rejected: dict | None = None) ->
             "errors": v.errors, "warnings": v.warnings}
 
 
-def _dedupe_across_sheets(plan: FilePlan) -> None:
+def _dedupe_across_sheets(sheets: list[Sheet], kind_name: str) -> None:
     """A key repeated in another sheet of the same kind of one file: the first row stays."""
-    by_kind: dict[str, list[Sheet]] = {}
-    for sheet in plan.sheets:
-        by_kind.setdefault(sheet.table.kind, []).append(sheet)
-    for kind_name, sheets in by_kind.items():
-        if len(sheets) < 2:
+    if len(sheets) < 2:
+        return
+    key = list(spec.KINDS[kind_name].key)
+    frames = []
+    for n, sheet in enumerate(sheets):
+        frame = sheet.validated.rows.select([*key, "sumber_baris"]).to_pandas().astype(object)
+        frames.append(frame.assign(_sheet=n))
+    combined = pd.concat(frames, ignore_index=True)
+    keys = combined[key]
+    repeated = keys.duplicated(keep="first").to_numpy()
+    if not repeated.any():
+        return
+    group = keys.groupby(key, sort=False).ngroup().to_numpy()
+    first_of_group = pd.Series(range(len(group))).groupby(group).transform("first").to_numpy()
+    for n, sheet in enumerate(sheets):
+        mine = (combined["_sheet"] == n).to_numpy()
+        drop = repeated & mine
+        if not drop.any():
             continue
-        key = list(spec.KINDS[kind_name].key)
-        seen: dict[tuple, tuple[str | None, int]] = {}
-        for sheet in sheets:
-            v = sheet.validated
-            frame = v.rows.select([*key, "sumber_baris"]).to_pandas().astype(object)
-            keep = []
-            for values in frame.itertuples(index=False):
-                k = tuple(None if pd.isna(x) else x for x in values[:-1])
-                if k in seen:
-                    other_sheet, other_row = seen[k]
-                    v.errors.append({"row": int(values[-1]), "column": key[1], "value": str(k[1]),
-                                     "message": f"duplikat: sama dengan baris {other_row} (sheet {other_sheet})"})
-                    keep.append(False)
-                else:
-                    seen[k] = (v.sheet, int(values[-1]))
-                    keep.append(True)
-            if not all(keep):
-                v.rows = v.rows.filter(pa.array(keep))
-                v.errors.sort(key=lambda e: (e["row"] is None, e["row"] or 0))
+        v = sheet.validated
+        for i in np.flatnonzero(drop):
+            original = combined.iloc[first_of_group[i]]
+            v.errors.append({"row": int(combined.at[i, "sumber_baris"]), "column": key[1],
+                             "value": str(combined.at[i, key[1]]),
+                             "message": f"duplikat: sama dengan baris {int(original['sumber_baris'])} "
+                                        f"(sheet {sheets[int(original['_sheet'])].table.sheet})"})
+        v.rows = v.rows.filter(pa.array(~drop[mine]))
+        v.errors.sort(key=lambda e: (e["row"] is None, e["row"] or 0))
 
 
 def _add_references(refs: References, v: Validated) -> None:
@@ -285,8 +289,7 @@ def load_files(paths: list[Path], db_path: Path | str | None = None, kind: str |
 
 
 def _dedupe_across_sheets_of_kind(plan: FilePlan, kind_name: str) -> None:
-    subset = FilePlan(plan.path, sheets=[s for s in plan.sheets if s.table.kind == kind_name])
-    _dedupe_across_sheets(subset)
+    _dedupe_across_sheets([s for s in plan.sheets if s.table.kind == kind_name], kind_name)
 
 
 def _commit(con: duckdb.DuckDBPyConnection, plans: list[FilePlan], started, user, say: Progress) -> dict:

@@ -55,6 +55,7 @@ class _Issues:
         self.errors: list[tuple[int, str, str, str]] = []
         self.warnings: list[tuple[int, str, str, str]] = []
         self.rejected = np.zeros(len(table.values), dtype=bool)
+        self._raw = {name: table.values[name].to_numpy(dtype=object) for name in table.values.columns}
 
     def header(self, name: str) -> str:
         column = self.table.columns.get(name)
@@ -64,7 +65,8 @@ class _Issues:
         return f.headers[0] if f.headers else name
 
     def raw(self, name: str, i: int) -> str:
-        return short(self.table.values[name].iat[i]) if name in self.table.values else ""
+        column = self._raw.get(name)
+        return short(column[i]) if column is not None else ""
 
     def error(self, positions, name: str, message, value=None) -> None:
         for i in np.atleast_1d(positions):
@@ -178,7 +180,7 @@ def _duplicates(kind: spec.Kind, parsed: dict[str, np.ndarray], issues: _Issues)
     live = np.flatnonzero(~issues.rejected)
     if len(live) < 2:
         return
-    keys = pd.DataFrame({k: pd.Series(parsed[k][live], dtype=object).astype(str) for k in kind.key})
+    keys = pd.DataFrame({k: pd.Series(parsed[k][live], dtype=object) for k in kind.key})
     dup = keys.duplicated(keep="first").to_numpy()
     if not dup.any():
         return
