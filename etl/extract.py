@@ -270,16 +270,30 @@ def missing_required(kind: str, columns: dict[str, Column]) -> list[str]:
 
 
 # -------------------------------------------------------------------------------------------- body
-def _nonempty(frame: pd.DataFrame) -> np.ndarray:
-    """Boolean matrix: cell is not empty (computed once per distinct value)."""
-    out = np.zeros(frame.shape, dtype=bool)
+def _cell_flags(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Two boolean matrices: cell is not empty; cell is a total word (each distinct value looked at once)."""
+    filled = np.zeros(frame.shape, dtype=bool)
+    total = np.zeros(frame.shape, dtype=bool)
     for j in range(frame.shape[1]):
         codes, uniques = pd.factorize(frame.iloc[:, j], use_na_sentinel=True)
         if len(uniques) == 0:
             continue
-        flags = np.array([not is_empty(u) for u in uniques.tolist()] + [False])
-        out[:, j] = flags[codes]
-    return out
+        values = uniques.tolist()
+        texts = [(k, v) for k, v in enumerate(values) if type(v) is str]
+        keep = np.ones(len(values) + 1, dtype=bool)
+        keep[-1] = False
+        words = np.zeros(len(values) + 1, dtype=bool)
+        for k, v in texts:
+            if is_empty(v):
+                keep[k] = False
+            elif len(v) <= 30 and re.sub(r"[^A-Z]", "", v.upper()) in TOTAL_WORDS:
+                words[k] = True
+        for k, v in enumerate(values):
+            if type(v) is not str and is_empty(v):
+                keep[k] = False
+        filled[:, j] = keep[codes]
+        total[:, j] = words[codes]
+    return filled, total
 
 
 def _is_place_date(text: str) -> bool:
@@ -296,25 +310,19 @@ def _signature_start(values: list[object]) -> bool:
     return any(_SIGNATURE_START.match(v) or _is_place_date(v.strip()) for v in filled)
 
 
-def _total_flags(frame: pd.DataFrame, nonempty: np.ndarray) -> np.ndarray:
+def _total_rows(filled: np.ndarray, total: np.ndarray) -> np.ndarray:
     """Rows whose first non-empty cell is JUMLAH, TOTAL and the like."""
-    if frame.shape[0] == 0:
+    if filled.shape[0] == 0:
         return np.zeros(0, dtype=bool)
-    first = nonempty.argmax(axis=1)
-    is_total = np.zeros(frame.shape, dtype=bool)
-    for j in range(frame.shape[1]):
-        codes, uniques = pd.factorize(frame.iloc[:, j], use_na_sentinel=True)
-        words = np.array([isinstance(u, str) and re.sub(r"[^A-Z]", "", u.upper()) in TOTAL_WORDS
-                          for u in uniques.tolist()] + [False])
-        is_total[:, j] = words[codes]
-    return is_total[np.arange(frame.shape[0]), first] & nonempty.any(axis=1)
+    first = filled.argmax(axis=1)
+    return total[np.arange(filled.shape[0]), first] & filled.any(axis=1)
 
 
 def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column]) -> Table:
     """The data rows under the header: blank, numbering, total and signature rows dropped."""
     body = grid.cells.iloc[header_row + 1:]
     row_numbers = np.arange(header_row + 1, len(grid.cells)) + grid.first_row
-    nonempty = _nonempty(body)
+    nonempty, total_words = _cell_flags(body)
     count = nonempty.sum(axis=1)
     keep = np.ones(len(body), dtype=bool)
     # signature block: the table ends at its first line
@@ -325,7 +333,7 @@ def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column]) ->
     filled_rows = np.flatnonzero(count > 0)
     if len(filled_rows) and _is_numbering(list(body.iloc[filled_rows[0]])):
         keep[filled_rows[0]] = False
-    keep &= ~_total_flags(body, nonempty)
+    keep &= ~_total_rows(nonempty, total_words)
     positions = [c.position for c in columns.values()]
     keep &= nonempty[:, positions].any(axis=1) if positions else False
     values = body.iloc[keep, positions].copy()

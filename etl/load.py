@@ -159,22 +159,21 @@ def _same(columns, left: str, right: str) -> str:
 def _upsert(con: duckdb.DuckDBPyConnection, kind: spec.Kind, rows: pa.Table, source: tuple) -> tuple[int, int]:
     """Insert new and changed rows; a changed row replaces the row with its natural key (archived first)."""
     file_name, sheet_name, loaded_at, run_id = source
-    con.register("staged_rows", rows)
-    columns = rows.column_names
-    con.execute("create or replace temp table staged as select *, ?::varchar as sumber_file, "
-                "?::varchar as sumber_sheet, ?::timestamp as dimuat_pada, ?::bigint as id_muat from staged_rows",
-                [file_name, sheet_name, loaded_at, run_id])
-    con.unregister("staged_rows")
     table = kind.table
-    con.execute(f"create or replace temp table changed as select s.* from staged s anti join {table} t "
+    con.register("staged_rows", rows)
+    con.execute(f"create or replace temp table changed as select s.* from staged_rows s anti join {table} t "
                 f"on {_same(_data_columns(kind), 's', 't')}")
+    con.unregister("staged_rows")
     key_match = _same(kind.key, "t", "c")
     updated = con.execute(f"insert into {table}_arsip select t.*, ? from {table} t semi join changed c "
                           f"on {key_match}", [run_id]).fetchall()[0][0]
-    con.execute(f"delete from {table} t using changed c where {key_match}")
-    target = ", ".join([*columns, "sumber_file", "sumber_sheet", "dimuat_pada", "id_muat"])
-    inserted = con.execute(f"insert into {table} ({target}) select {target} from changed").fetchall()[0][0]
-    con.execute("drop table staged; drop table changed")
+    if updated:
+        con.execute(f"delete from {table} t using changed c where {key_match}")
+    columns = ", ".join(rows.column_names)
+    inserted = con.execute(
+        f"insert into {table} ({columns}, sumber_file, sumber_sheet, dimuat_pada, id_muat) "
+        f"select {columns}, ?, ?, ?, ? from changed", [file_name, sheet_name, loaded_at, run_id]).fetchall()[0][0]
+    con.execute("drop table changed")
     return inserted - updated, updated
 
 

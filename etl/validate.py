@@ -263,16 +263,29 @@ def _kehadiran(p, issues: _Issues, refs: References, mapping, load_date) -> None
 
 def _known(kode_bapas: np.ndarray, codes: np.ndarray, known: set[tuple[str, str]]) -> np.ndarray:
     """Whether each (kode_bapas, code) pair is in a set of known keys."""
-    pairs = pd.MultiIndex.from_arrays([pd.Series(kode_bapas, dtype=object), pd.Series(codes, dtype=object)])
-    return np.asarray(pairs.isin(list(known))) if known else np.zeros(len(codes), dtype=bool)
+    out = np.zeros(len(codes), dtype=bool)
+    offices = pd.Series(kode_bapas, dtype=object)
+    values = pd.Series(codes, dtype=object)
+    for office in offices.dropna().unique():
+        mine = (offices == office).to_numpy()
+        known_here = {code for kb, code in known if kb == office}
+        out[mine] = values[mine].isin(known_here).to_numpy()
+    return out
 
 
 def _map_reasons(reasons: np.ndarray, statuses: np.ndarray, mapping) -> np.ndarray:
-    pairs = pd.DataFrame({"a": pd.Series(reasons, dtype=object), "s": pd.Series(statuses, dtype=object)})
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(pairs.fillna("\0")))
-    mapped = np.array([map_reason(None if a == "\0" else a, None if s == "\0" else s, mapping)
-                       for a, s in uniques.tolist()], dtype=object)
-    return mapped[codes] if len(mapped) else np.full(len(reasons), None, dtype=object)
+    """Map each distinct (reason, status) pair once."""
+    if len(reasons) == 0:
+        return np.full(0, None, dtype=object)
+    r_codes, r_uniques = pd.factorize(pd.Series(reasons, dtype=object), use_na_sentinel=True)
+    s_codes, s_uniques = pd.factorize(pd.Series(statuses, dtype=object), use_na_sentinel=True)
+    r_values, s_values = r_uniques.tolist() + [None], s_uniques.tolist() + [None]
+    width = len(s_values)
+    pair = r_codes.astype(np.int64) % len(r_values) * width + s_codes.astype(np.int64) % width
+    pairs, inverse = np.unique(pair, return_inverse=True)
+    mapped = np.array([map_reason(r_values[p // width], s_values[p % width], mapping) for p in pairs.tolist()],
+                      dtype=object)
+    return mapped[inverse.reshape(-1)]
 
 
 def _program(p, issues: _Issues, refs: References, mapping, load_date) -> None:
