@@ -16,6 +16,8 @@ from etl.parse import is_empty, parse_date
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 SUFFIXES = EXCEL_SUFFIXES | {".csv", ".parquet"}
 HEADER_SEARCH_ROWS = 20
+MAX_COLUMNS = 1000  # no office sheet is this wide; a stray far-away cell would blow the grid up
+MAX_CELLS = 40_000_000
 TOTAL_WORDS = {"JUMLAH", "TOTAL", "JUMLAHTOTAL", "SUBTOTAL", "GRANDTOTAL", "TOTALKESELURUHAN"}
 _SIGNATURE_START = re.compile(r"^\s*(mengetahui|kepala|a\.\s*n\.?|an\.|plt\.?|plh\.?|nip\b|nip\.)", re.I)
 _NUMBERING = re.compile(r"^\(?(\d+)\)?$")
@@ -72,8 +74,64 @@ def read_grids(path: Path) -> list[Grid]:
     return [_read_parquet(path)]
 
 
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)?(\d+)?:?([A-Z]+)?(\d+)?"')
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="([A-Z]{1,3})(\d{1,7})"')
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _xlsx_extent(path: Path) -> dict[str, tuple[int, int]]:
+    """Sheet name → (rows, columns) used, read from the xlsx parts before any sheet is loaded.
+
+    calamine allocates a dense grid up to the farthest cell, so a single stray value at XFD1048576 would
+    need hundreds of GB: such sheets are refused before calamine sees them.
+    """
+    import zipfile
+    from xml.etree import ElementTree
+
+    extents: dict[str, tuple[int, int]] = {}
+    try:
+        with zipfile.ZipFile(path) as z:
+            ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                  "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+            book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target") for r in rels}
+            for sheet in book.iterfind("m:sheets/m:sheet", ns):
+                target = targets.get(sheet.get(f"{{{ns['r']}}}id"), "")
+                part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+                if part not in z.namelist():
+                    continue
+                with z.open(part) as fh:
+                    head = fh.read(4096)
+                m = _DIMENSION.search(head)
+                if m and m.group(4):
+                    rows, cols = int(m.group(4)), _column_number(m.group(3))
+                elif m and m.group(2):
+                    rows, cols = int(m.group(2)), _column_number(m.group(1))
+                else:
+                    rows = cols = 0
+                    for letters, number in _CELL_REF.findall(z.read(part)):
+                        rows, cols = max(rows, int(number)), max(cols, _column_number(letters))
+                extents[sheet.get("name")] = (rows, cols)
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, OSError):
+        return {}
+    return extents
+
+
 def _read_excel(path: Path) -> list[Grid]:
     from python_calamine import CalamineWorkbook
+
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        for name, (height, width) in _xlsx_extent(path).items():
+            if width > MAX_COLUMNS or height * width > MAX_CELLS:
+                raise ExtractError(f"sheet '{name}' terlalu besar untuk dibaca ({height} baris × {width} kolom "
+                                   f"terpakai); hapus isi sel di luar tabel lalu simpan ulang")
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
@@ -85,11 +143,17 @@ def _read_excel(path: Path) -> list[Grid]:
             if str(getattr(meta, "typ", "WorkSheet")).endswith("ChartSheet"):
                 continue
             sheet = workbook.get_sheet_by_name(meta.name)
+            height, width = sheet.total_height, sheet.total_width
+            if width > MAX_COLUMNS or height * width > MAX_CELLS:
+                raise ExtractError(f"sheet '{meta.name}' terlalu besar untuk dibaca ({height} baris × {width} "
+                                   f"kolom terpakai); hapus sel kosong yang berformat di luar tabel")
             rows = sheet.to_python(skip_empty_area=False)
             merged = list(sheet.merged_cell_ranges or [])
             width = max((len(r) for r in rows), default=0)
             cells = pd.DataFrame(rows, columns=range(width), dtype=object) if rows else pd.DataFrame()
             grids.append(Grid(meta.name, cells, merged))
+    except ExtractError:
+        raise
     except Exception as exc:
         raise ExtractError(_unreadable_reason(path, exc)) from exc
     finally:

@@ -66,7 +66,7 @@ class _Issues:
 
     def raw(self, name: str, i: int) -> str:
         column = self._raw.get(name)
-        return short(column[i]) if column is not None else ""
+        return short(column[i], limit=2000) if column is not None else ""
 
     def error(self, positions, name: str, message, value=None) -> None:
         for i in np.atleast_1d(positions):

@@ -281,3 +281,15 @@ def test_key_repeated_across_sheets_of_one_file(tmp_path, db):
     assert [e["message"] for e in second["errors"]] == ["duplikat: sama dengan baris 6 (sheet 2022)"]
     assert (second["rows_read"], second["rows_loaded"], second["rows_rejected"]) == (2, 1, 1)
     assert query(db, "select no_register, nama from klien order by 1") == [("PB-1", "Ani"), ("PB-2", "Budi")]
+
+
+def test_a_stray_far_away_cell_is_refused_before_reading(tmp_path, db):
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["No. Register", "Nama", "Tgl Mulai"])
+    ws.append(["PB-1", "Ani", "01/02/2022"])
+    ws["XFD1048576"] = "x"  # a dense grid to here would need hundreds of GB
+    wb.save(tmp_path / "jauh.xlsx")
+    [entry] = load_files([tmp_path / "jauh.xlsx"], db)["files"]
+    assert entry["status"] == "rejected" and "terlalu besar" in entry["errors"][0]["message"]
