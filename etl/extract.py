@@ -307,7 +307,7 @@ def find_header(grid: Grid, kind: str | None = None) -> tuple[str, int, dict[str
             if score and (k not in best or score >= best[k][0]):
                 best[k] = (score, r, matched)
     if kind:
-        if kind not in best:
+        if kind not in best or best[kind][0] < 2:
             raise ExtractError(f"tidak ada baris judul kolom data {kind} dalam {HEADER_SEARCH_ROWS} baris pertama")
         score, row, matched = best[kind]
         return kind, row, matched

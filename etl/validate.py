@@ -149,10 +149,7 @@ def validate(table: Table, refs: References, mapping: list[tuple[str, str]],
         values[bad] = None
         parsed[f.name] = values
 
-    if "kode_bapas" not in table.values or pd.isna(parsed["kode_bapas"]).all():
-        parsed["kode_bapas"] = np.where(pd.isna(parsed["kode_bapas"]), config.kode_bapas(), parsed["kode_bapas"])
-    else:
-        parsed["kode_bapas"] = np.where(pd.isna(parsed["kode_bapas"]), config.kode_bapas(), parsed["kode_bapas"])
+    parsed["kode_bapas"] = np.where(pd.isna(parsed["kode_bapas"]), config.kode_bapas(), parsed["kode_bapas"])
 
     for name in kind.required:
         missing = np.flatnonzero(pd.isna(parsed[name]) & ~_has_error(issues, name, n))

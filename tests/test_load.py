@@ -293,3 +293,17 @@ def test_a_stray_far_away_cell_is_refused_before_reading(tmp_path, db):
     wb.save(tmp_path / "jauh.xlsx")
     [entry] = load_files([tmp_path / "jauh.xlsx"], db)["files"]
     assert entry["status"] == "rejected" and "terlalu besar" in entry["errors"][0]["message"]
+
+
+def test_forced_kind_still_skips_a_notes_sheet(tmp_path, db):
+    import openpyxl
+    load_files([_klien_book(tmp_path / "klien.xlsx")], db)
+    path = workbook(tmp_path / "hadir.xlsx", {"Kehadiran": (KEHADIRAN_HEADER, _kehadiran_rows()[:2])})
+    wb = openpyxl.load_workbook(path)
+    notes = wb.create_sheet("Catatan")
+    for line in ("Catatan operator", "Keterangan", "Kolom Kehadiran diisi Hadir/Izin/Alpa"):
+        notes.append([line])
+    wb.save(path)
+    [entry] = load_files([path], db, kind="kehadiran")["files"]
+    assert (entry["status"], entry["rows_loaded"]) == ("loaded", 2)
+    assert any("Catatan" in w["message"] and "dilewati" in w["message"] for w in entry["warnings"])
