@@ -343,17 +343,18 @@ def _cell_flags(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         if len(uniques) == 0:
             continue
         values = uniques.tolist()
-        texts = [(k, v) for k, v in enumerate(values) if type(v) is str]
         keep = np.ones(len(values) + 1, dtype=bool)
         keep[-1] = False
         words = np.zeros(len(values) + 1, dtype=bool)
-        for k, v in texts:
-            if is_empty(v):
-                keep[k] = False
-            elif len(v) <= 30 and re.sub(r"[^A-Z]", "", v.upper()) in TOTAL_WORDS:
-                words[k] = True
         for k, v in enumerate(values):
-            if type(v) is not str and is_empty(v):
+            if type(v) is str:
+                stripped = v.strip()
+                if not stripped or stripped[0] in "-–—nN#\u00a0" and is_empty(v):
+                    keep[k] = False
+                elif len(stripped) <= 30 and stripped[0] in "JjTtSsGg" and \
+                        re.sub(r"[^A-Z]", "", stripped.upper()) in TOTAL_WORDS:
+                    words[k] = True
+            elif v is None or (type(v) is float and v != v) or (type(v) not in (int, float, bool) and is_empty(v)):
                 keep[k] = False
         filled[:, j] = keep[codes]
         total[:, j] = words[codes]

@@ -156,25 +156,40 @@ def _same(columns, left: str, right: str) -> str:
     return " and ".join(f"{left}.{c} is not distinct from {right}.{c}" for c in columns)
 
 
-def _upsert(con: duckdb.DuckDBPyConnection, kind: spec.Kind, rows: pa.Table, source: tuple) -> tuple[int, int]:
-    """Insert new and changed rows; a changed row replaces the row with its natural key (archived first)."""
-    file_name, sheet_name, loaded_at, run_id = source
+def _upsert(con: duckdb.DuckDBPyConnection, kind: spec.Kind, rows: pa.Table, source: tuple) -> dict:
+    """Insert new and changed rows; a changed row replaces the row with its natural key (archived first).
+
+    `rows` carries a `sumber_sheet` column; returns {sheet: (inserted, updated)}.
+    """
+    file_name, loaded_at, run_id = source
     table = kind.table
-    con.register("staged_rows", rows)
-    con.execute(f"create or replace temp table changed as select s.* from staged_rows s anti join {table} t "
-                f"on {_same(_data_columns(kind), 's', 't')}")
-    con.unregister("staged_rows")
-    key_match = _same(kind.key, "t", "c")
-    updated = con.execute(f"insert into {table}_arsip select t.*, ? from {table} t semi join changed c "
-                          f"on {key_match}", [run_id]).fetchall()[0][0]
-    if updated:
-        con.execute(f"delete from {table} t using changed c where {key_match}")
     columns = ", ".join(rows.column_names)
-    inserted = con.execute(
-        f"insert into {table} ({columns}, sumber_file, sumber_sheet, dimuat_pada, id_muat) "
-        f"select {columns}, ?, ?, ?, ? from changed", [file_name, sheet_name, loaded_at, run_id]).fetchall()[0][0]
+    target = f"{table} ({columns}, sumber_file, dimuat_pada, id_muat)"
+    con.register("staged_rows", rows)
+    try:
+        offices = rows.column("kode_bapas").unique().to_pylist()
+        existing = con.execute(f"select count(*) from {table} where kode_bapas in (select unnest(?))",
+                               [offices]).fetchall()[0][0]
+        if not existing:  # nothing to compare with or replace: insert as is
+            con.execute(f"insert into {target} select *, ?, ?, ? from staged_rows", [file_name, loaded_at, run_id])
+            counts = con.execute("select sumber_sheet, count(*) from staged_rows group by all").fetchall()
+            return {sheet: (n, 0) for sheet, n in counts}
+        con.execute(f"create or replace temp table changed as select s.* from staged_rows s anti join {table} t "
+                    f"on {_same(_data_columns(kind), 's', 't')}")
+    finally:
+        con.unregister("staged_rows")
+    key_match = _same(kind.key, "t", "c")
+    replaced = con.execute(f"select c.sumber_sheet, count(*) from changed c semi join {table} t on {key_match} "
+                           "group by all").fetchall()
+    if replaced:
+        con.execute(f"insert into {table}_arsip select t.*, ? from {table} t semi join changed c on {key_match}",
+                    [run_id])
+        con.execute(f"delete from {table} t using changed c where {key_match}")
+    con.execute(f"insert into {target} select *, ?, ?, ? from changed", [file_name, loaded_at, run_id])
+    written = dict(con.execute("select sumber_sheet, count(*) from changed group by all").fetchall())
     con.execute("drop table changed")
-    return inserted - updated, updated
+    updated = dict(replaced)
+    return {sheet: (n - updated.get(sheet, 0), updated.get(sheet, 0)) for sheet, n in written.items()}
 
 
 def _flag_over_ceiling(con: duckdb.DuckDBPyConnection) -> None:
@@ -301,11 +316,15 @@ def _commit(con: duckdb.DuckDBPyConnection, plans: list[FilePlan], started, user
         for kind_name in spec.LOAD_ORDER:
             kind = spec.KINDS[kind_name]
             for plan in plans:
-                for sheet in plan.sheets:
-                    if plan.ok and sheet.table.kind == kind_name:
-                        source = (plan.path.name, sheet.table.sheet, loaded_at, run_id)
-                        sheet.inserted, sheet.updated = _upsert(con, kind, sheet.validated.rows, source)
-                        touched_budget |= kind_name == "anggaran"
+                sheets = [sh for sh in plan.sheets if plan.ok and sh.table.kind == kind_name]
+                tables = [sh.validated.rows.append_column("sumber_sheet", pa.array(
+                    [sh.table.sheet] * sh.validated.rows.num_rows, type=pa.string())) for sh in sheets]
+                if not tables or not sum(t.num_rows for t in tables):
+                    continue
+                counts = _upsert(con, kind, pa.concat_tables(tables), (plan.path.name, loaded_at, run_id))
+                for sh in sheets:
+                    sh.inserted, sh.updated = counts.get(sh.table.sheet, (0, 0))
+                touched_budget |= kind_name == "anggaran"
         if touched_budget:
             _flag_over_ceiling(con)
             for plan in plans:

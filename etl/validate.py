@@ -241,11 +241,23 @@ def _klien(p, issues: _Issues, refs: References, mapping, load_date) -> None:
         ages[has_both] = age.astype(int).tolist()
         p["umur_saat_mulai"] = ages
     missing_cat = pd.isna(pd.Series(p["kategori_pidana"], dtype=object)).to_numpy()
+    derived: dict[tuple, str] = {}
     for i in np.flatnonzero(missing_cat):
-        if p["tindak_pidana"][i] is not None or p["pasal"][i] is not None:
-            p["kategori_pidana"][i] = _derive_pidana(p["tindak_pidana"][i], p["pasal"][i]) or "Lainnya"
+        pair = (p["tindak_pidana"][i], p["pasal"][i])
+        if pair != (None, None):
+            if pair not in derived:
+                derived[pair] = _derive_pidana(*pair) or "Lainnya"
+            p["kategori_pidana"][i] = derived[pair]
+    _normalise_places(p)
+
+
+def _normalise_places(p) -> None:
+    """Kecamatan and kabupaten spellings, each distinct value once."""
     for name in ("kecamatan", "kabupaten_kota"):
-        p[name] = np.array([normalise_place(v) if isinstance(v, str) else v for v in p[name]], dtype=object)
+        codes, uniques = pd.factorize(pd.Series(p[name], dtype=object), use_na_sentinel=True)
+        if len(uniques):
+            fixed = np.array([normalise_place(v) for v in uniques.tolist()] + [None], dtype=object)
+            p[name] = fixed[codes]
 
 
 def _kehadiran(p, issues: _Issues, refs: References, mapping, load_date) -> None:
@@ -298,8 +310,7 @@ def _program(p, issues: _Issues, refs: References, mapping, load_date) -> None:
 def _mitra(p, issues: _Issues, refs: References, mapping, load_date) -> None:
     for i in _before(p["berlaku_sampai"], p["tanggal_pks"]):
         issues.warn(i, "berlaku_sampai", "Tanggal berlaku sampai sebelum tanggal PKS")
-    for name in ("kecamatan", "kabupaten_kota"):
-        p[name] = np.array([normalise_place(v) if isinstance(v, str) else v for v in p[name]], dtype=object)
+    _normalise_places(p)
 
 
 def _anggaran(p, issues: _Issues, refs: References, mapping, load_date) -> None:
