@@ -56,6 +56,7 @@ class Table:
     values: pd.DataFrame  # one column per matched field, raw cell values
     row_numbers: np.ndarray
     warnings: list[dict] = field(default_factory=list)
+    factorized: dict[str, tuple[np.ndarray, list]] = field(default_factory=dict)  # field → (codes, distinct)
 
 
 # ----------------------------------------------------------------------------------------- reading
@@ -334,15 +335,17 @@ def missing_required(kind: str, columns: dict[str, Column]) -> list[str]:
 
 
 # -------------------------------------------------------------------------------------------- body
-def _cell_flags(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Two boolean matrices: cell is not empty; cell is a total word (each distinct value looked at once)."""
+def _cell_flags(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list]:
+    """Boolean matrices (cell is not empty; cell is a total word) and each column's (codes, distinct values)."""
     filled = np.zeros(frame.shape, dtype=bool)
     total = np.zeros(frame.shape, dtype=bool)
+    factorized = []
     for j in range(frame.shape[1]):
         codes, uniques = pd.factorize(frame.iloc[:, j], use_na_sentinel=True)
-        if len(uniques) == 0:
-            continue
         values = uniques.tolist()
+        factorized.append((codes, values))
+        if len(values) == 0:
+            continue
         keep = np.ones(len(values) + 1, dtype=bool)
         keep[-1] = False
         words = np.zeros(len(values) + 1, dtype=bool)
@@ -358,7 +361,7 @@ def _cell_flags(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
                 keep[k] = False
         filled[:, j] = keep[codes]
         total[:, j] = words[codes]
-    return filled, total
+    return filled, total, factorized
 
 
 def _is_place_date(text: str) -> bool:
@@ -387,7 +390,7 @@ def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column]) ->
     """The data rows under the header: blank, numbering, total and signature rows dropped."""
     body = grid.cells.iloc[header_row + 1:]
     row_numbers = np.arange(header_row + 1, len(grid.cells)) + grid.first_row
-    nonempty, total_words = _cell_flags(body)
+    nonempty, total_words, factorized = _cell_flags(body)
     count = nonempty.sum(axis=1)
     keep = np.ones(len(body), dtype=bool)
     # signature block: the table ends at its first line
@@ -422,4 +425,5 @@ def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column]) ->
         elif spec.normalise_header(text) not in IGNORED_HEADERS and not name:
             warnings.append({"row": int(header_row + grid.first_row), "column": text, "value": text,
                              "message": "kolom tidak dikenal, diabaikan"})
-    return Table(kind, grid.name, columns, values, row_numbers[keep], warnings)
+    coded = {name: (factorized[c.position][0][keep], factorized[c.position][1]) for name, c in columns.items()}
+    return Table(kind, grid.name, columns, values, row_numbers[keep], warnings, coded)

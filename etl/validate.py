@@ -87,11 +87,24 @@ class _Issues:
                 for i, col, val, msg in sorted(items, key=lambda x: x[0])]
 
 
-def _parse_column(raw: pd.Series, f: spec.Field) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Parse each distinct value once: (values, errors, warnings) as object arrays."""
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+_CACHES: dict[tuple, dict] = {}
+_CACHE_LIMIT = 200_000
+
+
+def _parse_column(codes: np.ndarray, uniques: list, f: spec.Field) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parse each distinct value once (remembered across sheets and files): (values, errors, warnings)."""
     parse = parser_for(f)
-    results = [parse(u) for u in uniques.tolist()] + [(None, None, None)]
+    cache = _CACHES.setdefault((f.parser, f.vocab, f.name == "jumlah_pidana_sebelumnya"), {})
+    if len(cache) > _CACHE_LIMIT:
+        cache.clear()
+    results = []
+    for u in uniques:
+        key = (type(u), u)  # 1, 1.0 and True are equal in Python but not the same cell
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = parse(u)
+        results.append(found)
+    results.append((None, None, None))
     values = np.empty(len(results), dtype=object)
     values[:] = [r[0] for r in results]
     errors = np.array([r[1] for r in results], dtype=object)
@@ -141,7 +154,11 @@ def validate(table: Table, refs: References, mapping: list[tuple[str, str]],
         if f.name not in table.values:
             parsed[f.name] = np.full(n, None, dtype=object)
             continue
-        values, errors, warnings = _parse_column(table.values[f.name], f)
+        coded = table.factorized.get(f.name)
+        if coded is None:
+            codes, uniques = pd.factorize(table.values[f.name], use_na_sentinel=True)
+            coded = (codes, uniques.tolist())
+        values, errors, warnings = _parse_column(*coded, f)
         bad = np.flatnonzero(pd.notna(errors))
         issues.error(bad, f.name, lambda i, e=errors, h=issues.header(f.name): f"{h}: {e[i]}")
         warned = np.flatnonzero(pd.notna(warnings))
