@@ -307,3 +307,31 @@ def test_forced_kind_still_skips_a_notes_sheet(tmp_path, db):
     [entry] = load_files([path], db, kind="kehadiran")["files"]
     assert (entry["status"], entry["rows_loaded"]) == ("loaded", 2)
     assert any("Catatan" in w["message"] and "dilewati" in w["message"] for w in entry["warnings"])
+
+
+def test_legacy_xls_with_merged_two_row_header(tmp_path, db):
+    import xlwt
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("Data Klien")
+    ws.write_merge(0, 0, 0, 3, "DATA KLIEN BAPAS")
+    ws.write_merge(2, 3, 0, 0, "No. Register")
+    ws.write_merge(2, 3, 1, 1, "Nama")
+    ws.write_merge(2, 2, 2, 3, "Tanggal")
+    ws.write(3, 2, "Mulai Bimbingan")
+    ws.write(3, 3, "Akhir Bimbingan")
+    ws.write(4, 0, "PB-1")
+    ws.write(4, 1, "Ani")
+    ws.write(4, 2, dt.date(2022, 3, 12), xlwt.easyxf(num_format_str="DD/MM/YYYY"))
+    ws.write(4, 3, "12 Maret 2023")
+    wb.save(str(tmp_path / "klien.xls"))
+    [entry] = load_files([tmp_path / "klien.xls"], db)["files"]
+    assert (entry["status"], entry["rows_loaded"], entry["errors"]) == ("loaded", 1, [])
+    assert query(db, "select no_register, tanggal_mulai_bimbingan, tanggal_akhir_bimbingan, sumber_baris "
+                     "from klien") == [("PB-1", D(2022, 3, 12), D(2023, 3, 12), 5)]
+
+
+def test_macro_workbook_values_are_read_and_macros_ignored(tmp_path, db):
+    book = _klien_book(tmp_path / "klien.xlsx")
+    xlsm = book.rename(tmp_path / "klien.xlsm")
+    [entry] = load_files([xlsm], db)["files"]
+    assert (entry["status"], entry["rows_loaded"]) == ("loaded", 3)
