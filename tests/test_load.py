@@ -335,3 +335,13 @@ def test_macro_workbook_values_are_read_and_macros_ignored(tmp_path, db):
     xlsm = book.rename(tmp_path / "klien.xlsm")
     [entry] = load_files([xlsm], db)["files"]
     assert (entry["status"], entry["rows_loaded"]) == ("loaded", 3)
+
+
+def test_password_protected_and_binary_garbage_are_named(tmp_path, db):
+    locked = tmp_path / "terkunci.xlsx"
+    locked.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096)  # an encrypted xlsx is an OLE2 file
+    garbage = tmp_path / "acak.csv"
+    garbage.write_bytes(bytes(range(256)) * 8)
+    reasons = {f["file"]: (f["status"], f["errors"][0]["message"]) for f in load_files([locked, garbage], db)["files"]}
+    assert reasons["terkunci.xlsx"][0] == "rejected" and "kata sandi" in reasons["terkunci.xlsx"][1]
+    assert reasons["acak.csv"][0] == "rejected"
