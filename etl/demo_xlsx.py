@@ -124,7 +124,8 @@ KLIEN_COLS = [
     Col("Dasar Hukum", "dasar_hukum", width=24), Col("Asal Lapas/Rutan", "asal_upt", width=34),
     Col("Mulai Bimbingan", "tanggal_mulai_bimbingan", "Tanggal"),
     Col("Akhir Bimbingan", "tanggal_akhir_bimbingan", "Tanggal"),
-    Col("Nama PK", "pk_nama", "Pembimbing Kemasyarakatan", 28), Col("NIP PK", "pk_nip", "Pembimbing Kemasyarakatan", 22),
+    Col("Nama PK", "pk_nama", "Pembimbing Kemasyarakatan", 28),
+    Col("NIP PK", "pk_nip", "Pembimbing Kemasyarakatan", 22),
     Col("Skor RRI", "skor_rri", "Litmas", 8), Col("Risiko", "kategori_rri", "Litmas", 10),
     Col("Status Klien", "status", "Pengakhiran", 12), Col("Tanggal Status", "tanggal_status", "Pengakhiran"),
     Col("Pelanggaran", "jenis_pelanggaran", "Pengakhiran", 20),
@@ -135,7 +136,8 @@ KLIEN_COLS = [
 ]
 KEHADIRAN_COLS = [
     Col("No.", "_no", width=7), Col("No. Register", "no_register", width=20), Col("Nama Klien", "_nama", width=26),
-    Col("Tanggal Kegiatan", "tanggal", "Rincian Kegiatan"), Col("Jenis Kegiatan", "jenis_kegiatan", "Rincian Kegiatan", 22),
+    Col("Tanggal Kegiatan", "tanggal", "Rincian Kegiatan"),
+    Col("Jenis Kegiatan", "jenis_kegiatan", "Rincian Kegiatan", 22),
     Col("Kode Program", "kode_program", "Rincian Kegiatan", 13), Col("Cara Lapor", "bentuk", "Rincian Kegiatan", 14),
     Col("Durasi (jam)", "durasi_jam", "Rincian Kegiatan", 8),
     Col("Kehadiran", "status_hadir", "Absensi", 12), Col("Alasan", "alasan", "Absensi", 30),
@@ -452,7 +454,9 @@ def write_sheet(wb: xlsxwriter.Workbook, f: _Formats, sheet: Sheet) -> dict[int,
                                                                            "penghasilan_bulanan")}
     n = len(sheet.rows)
     rng = np.random.default_rng(len(sheet.rows) * 7919 + ncol)
-    spacers = set(rng.choice(np.arange(5, n - 1), size=min(3, max(n - 6, 0)), replace=False).tolist()) if n > 8 else set()
+    spacers = set()
+    if n > 8:  # a few empty rows between data rows, as in real sheets
+        spacers = set(rng.choice(np.arange(5, n - 1), size=3, replace=False).tolist())
     excel_row: dict[int, int] = {}
     first_data = r
     for i, row in enumerate(sheet.rows):
@@ -494,7 +498,8 @@ def write_workbook(path: Path, sheets: list[Sheet], created: dt.datetime) -> lis
     bad = []
     for sheet in sheets:
         rows = write_sheet(wb, f, sheet)
-        bad += [{"file": path.name, "sheet": sheet.name, "row": rows[p], "why": w} for p, w in sorted(sheet.bad.items())]
+        bad += [{"file": path.name, "sheet": sheet.name, "row": rows[p], "why": w}
+                for p, w in sorted(sheet.bad.items())]
     wb.close()
     return bad
 
