@@ -259,6 +259,13 @@ def _is_numbering(values: list[object]) -> bool:
 
 def _row_candidates(grid: Grid, row: int) -> list[list[str]]:
     """For each column of a row, the header texts to try in order (lower; 'upper lower'; upper)."""
+    cache = grid.__dict__.setdefault("_candidates", {})
+    if row not in cache:
+        cache[row] = _compute_candidates(grid, row)
+    return cache[row]
+
+
+def _compute_candidates(grid: Grid, row: int) -> list[list[str]]:
     cells = grid.cells
     upper = _group_row(grid, row - 1) if row > 0 and not grid.header_given else None
     out = []
@@ -335,33 +342,52 @@ def missing_required(kind: str, columns: dict[str, Column]) -> list[str]:
 
 
 # -------------------------------------------------------------------------------------------- body
-def _cell_flags(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list]:
-    """Boolean matrices (cell is not empty; cell is a total word) and each column's (codes, distinct values)."""
-    filled = np.zeros(frame.shape, dtype=bool)
-    total = np.zeros(frame.shape, dtype=bool)
-    factorized = []
-    for j in range(frame.shape[1]):
-        codes, uniques = pd.factorize(frame.iloc[:, j], use_na_sentinel=True)
-        values = uniques.tolist()
-        factorized.append((codes, values))
-        if len(values) == 0:
-            continue
-        keep = np.ones(len(values) + 1, dtype=bool)
-        keep[-1] = False
-        words = np.zeros(len(values) + 1, dtype=bool)
-        for k, v in enumerate(values):
-            if type(v) is str:
-                stripped = v.strip()
-                if not stripped or stripped[0] in "-–—nN#\u00a0" and is_empty(v):
-                    keep[k] = False
-                elif len(stripped) <= 30 and stripped[0] in "JjTtSsGg" and \
-                        re.sub(r"[^A-Z]", "", stripped.upper()) in TOTAL_WORDS:
-                    words[k] = True
-            elif v is None or (type(v) is float and v != v) or (type(v) not in (int, float, bool) and is_empty(v)):
+def _filled_distinct(values: list) -> np.ndarray:
+    """For a column's distinct values (plus the missing-value slot at the end): is the cell filled?"""
+    keep = np.ones(len(values) + 1, dtype=bool)
+    keep[-1] = False
+    for k, v in enumerate(values):
+        if type(v) is str:
+            stripped = v.strip()
+            if not stripped or (stripped[0] in "-–—nN#" and is_empty(v)):
                 keep[k] = False
-        filled[:, j] = keep[codes]
-        total[:, j] = words[codes]
-    return filled, total, factorized
+        elif v is None or (type(v) is float and v != v) or (type(v) not in (int, float, bool) and is_empty(v)):
+            keep[k] = False
+    return keep
+
+
+def _cell_flags(frame: pd.DataFrame, matched: set[int]) -> tuple[np.ndarray, dict[int, tuple]]:
+    """Which cells are filled, and (codes, distinct values) of the matched columns.
+
+    Matched columns are factorised (their distinct values are parsed later anyway); the others only need a
+    cheap blank test for the row rules.
+    """
+    filled = np.zeros(frame.shape, dtype=bool)
+    factorized: dict[int, tuple] = {}
+    for j in range(frame.shape[1]):
+        column = frame.iloc[:, j]
+        if j in matched:
+            codes, uniques = pd.factorize(column, use_na_sentinel=True)
+            values = uniques.tolist()
+            factorized[j] = (codes, values)
+            filled[:, j] = _filled_distinct(values)[codes]
+        else:
+            array = column.to_numpy(dtype=object)
+            filled[:, j] = pd.notna(array) & (array != "")
+    return filled, factorized
+
+
+def _total_rows(frame: pd.DataFrame, filled: np.ndarray) -> np.ndarray:
+    """Rows whose first non-empty cell is JUMLAH, TOTAL and the like."""
+    n = filled.shape[0]
+    if n == 0 or filled.shape[1] == 0:
+        return np.zeros(n, dtype=bool)
+    first = filled.argmax(axis=1)
+    firsts = frame.to_numpy(dtype=object)[np.arange(n), first]
+    codes, uniques = pd.factorize(firsts, use_na_sentinel=True)
+    words = np.array([type(u) is str and len(u) <= 30 and re.sub(r"[^A-Z]", "", u.upper()) in TOTAL_WORDS
+                      for u in uniques.tolist()] + [False])
+    return words[codes] & filled.any(axis=1)
 
 
 def _is_place_date(text: str) -> bool:
@@ -378,19 +404,12 @@ def _signature_start(values: list[object]) -> bool:
     return any(_SIGNATURE_START.match(v) or _is_place_date(v.strip()) for v in filled)
 
 
-def _total_rows(filled: np.ndarray, total: np.ndarray) -> np.ndarray:
-    """Rows whose first non-empty cell is JUMLAH, TOTAL and the like."""
-    if filled.shape[0] == 0:
-        return np.zeros(0, dtype=bool)
-    first = filled.argmax(axis=1)
-    return total[np.arange(filled.shape[0]), first] & filled.any(axis=1)
-
-
 def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column]) -> Table:
     """The data rows under the header: blank, numbering, total and signature rows dropped."""
     body = grid.cells.iloc[header_row + 1:]
     row_numbers = np.arange(header_row + 1, len(grid.cells)) + grid.first_row
-    nonempty, total_words, factorized = _cell_flags(body)
+    positions = [c.position for c in columns.values()]
+    nonempty, factorized = _cell_flags(body, set(positions))
     count = nonempty.sum(axis=1)
     keep = np.ones(len(body), dtype=bool)
     # signature block: the table ends at its first line
@@ -401,8 +420,7 @@ def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column]) ->
     filled_rows = np.flatnonzero(count > 0)
     if len(filled_rows) and _is_numbering(list(body.iloc[filled_rows[0]])):
         keep[filled_rows[0]] = False
-    keep &= ~_total_rows(nonempty, total_words)
-    positions = [c.position for c in columns.values()]
+    keep &= ~_total_rows(body, nonempty)
     keep &= nonempty[:, positions].any(axis=1) if positions else False
     values = body.iloc[keep, positions].copy()
     values.columns = list(columns)

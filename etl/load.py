@@ -11,6 +11,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401  (pa.compute)
 
 from etl import config, extract, spec
 from etl.validate import References, Validated, validate
@@ -232,35 +233,32 @@ def _entry(plan: FilePlan, sheet: Sheet | None, rejected: dict | None = None) ->
             "errors": v.errors, "warnings": v.warnings}
 
 
-def _dedupe_across_sheets(sheets: list[Sheet], kind_name: str) -> None:
+def _dedupe_across_sheets(con: duckdb.DuckDBPyConnection, sheets: list[Sheet], kind_name: str) -> None:
     """A key repeated in another sheet of the same kind of one file: the first row stays."""
     if len(sheets) < 2:
         return
     key = list(spec.KINDS[kind_name].key)
-    frames = []
-    for n, sheet in enumerate(sheets):
-        frame = sheet.validated.rows.select([*key, "sumber_baris"]).to_pandas().astype(object)
-        frames.append(frame.assign(_sheet=n))
-    combined = pd.concat(frames, ignore_index=True)
-    keys = combined[key]
-    repeated = keys.duplicated(keep="first").to_numpy()
-    if not repeated.any():
-        return
-    group = keys.groupby(key, sort=False).ngroup().to_numpy()
-    first_of_group = pd.Series(range(len(group))).groupby(group).transform("first").to_numpy()
-    for n, sheet in enumerate(sheets):
-        mine = (combined["_sheet"] == n).to_numpy()
-        drop = repeated & mine
-        if not drop.any():
-            continue
-        v = sheet.validated
-        for i in np.flatnonzero(drop):
-            original = combined.iloc[first_of_group[i]]
-            v.errors.append({"row": int(combined.at[i, "sumber_baris"]), "column": key[1],
-                             "value": str(combined.at[i, key[1]]),
-                             "message": f"duplikat: sama dengan baris {int(original['sumber_baris'])} "
-                                        f"(sheet {sheets[int(original['_sheet'])].table.sheet})"})
-        v.rows = v.rows.filter(pa.array(~drop[mine]))
+    parts = [sh.validated.rows.select([*key, "sumber_baris"]).append_column(
+        "urutan_sheet", pa.array([n] * sh.validated.rows.num_rows, type=pa.int32())) for n, sh in enumerate(sheets)]
+    con.register("sheet_keys", pa.concat_tables(parts))
+    keys = ", ".join(key)  # identifiers from spec.py
+    repeats = con.execute(f"""
+        select urutan_sheet, sumber_baris, {key[1]}::varchar,
+               first_value(urutan_sheet) over w, first_value(sumber_baris) over w
+        from sheet_keys
+        window w as (partition by {keys} order by urutan_sheet, sumber_baris)
+        qualify row_number() over w > 1 and first_value(urutan_sheet) over w <> urutan_sheet""").fetchall()
+    con.unregister("sheet_keys")
+    by_sheet: dict[int, list] = {}
+    for n, row, value, first_sheet, first_row in repeats:
+        by_sheet.setdefault(n, []).append((row, value, first_sheet, first_row))
+    for n, found in by_sheet.items():
+        v = sheets[n].validated
+        for row, value, first_sheet, first_row in found:
+            v.errors.append({"row": int(row), "column": key[1], "value": value,
+                             "message": f"duplikat: sama dengan baris {first_row} (sheet {sheets[first_sheet].table.sheet})"})
+        dropped = pa.array([r for r, *_ in found], type=pa.int64())
+        v.rows = v.rows.filter(pa.compute.invert(pa.compute.is_in(v.rows.column("sumber_baris"), dropped)))
         v.errors.sort(key=lambda e: (e["row"] is None, e["row"] or 0))
 
 
@@ -293,7 +291,7 @@ def load_files(paths: list[Path], db_path: Path | str | None = None, kind: str |
                     if sheet.table.kind == kind_name:
                         sheet.validated = validate(sheet.table, refs, mapping)
             for plan in accepted:
-                _dedupe_across_sheets_of_kind(plan, kind_name)
+                _dedupe_across_sheets_of_kind(con, plan, kind_name)
                 for sheet in plan.sheets:
                     if sheet.table.kind == kind_name:
                         _add_references(refs, sheet.validated)
@@ -302,8 +300,8 @@ def load_files(paths: list[Path], db_path: Path | str | None = None, kind: str |
         con.close()
 
 
-def _dedupe_across_sheets_of_kind(plan: FilePlan, kind_name: str) -> None:
-    _dedupe_across_sheets([s for s in plan.sheets if s.table.kind == kind_name], kind_name)
+def _dedupe_across_sheets_of_kind(con, plan: FilePlan, kind_name: str) -> None:
+    _dedupe_across_sheets(con, [s for s in plan.sheets if s.table.kind == kind_name], kind_name)
 
 
 def _commit(con: duckdb.DuckDBPyConnection, plans: list[FilePlan], started, user, say: Progress) -> dict:

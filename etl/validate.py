@@ -91,8 +91,11 @@ _CACHES: dict[tuple, dict] = {}
 _CACHE_LIMIT = 200_000
 
 
-def _parse_column(codes: np.ndarray, uniques: list, f: spec.Field) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Parse each distinct value once (remembered across sheets and files): (values, errors, warnings)."""
+def _parse_column(codes: np.ndarray, uniques: list, f: spec.Field) -> tuple:
+    """Parse each distinct value once (remembered across sheets and files).
+
+    Returns (values, rows with an error, their errors, rows with a warning, their warnings).
+    """
     parse = parser_for(f)
     cache = _CACHES.setdefault((f.parser, f.vocab, f.name == "jumlah_pidana_sebelumnya"), {})
     if len(cache) > _CACHE_LIMIT:
@@ -109,7 +112,14 @@ def _parse_column(codes: np.ndarray, uniques: list, f: spec.Field) -> tuple[np.n
     values[:] = [r[0] for r in results]
     errors = np.array([r[1] for r in results], dtype=object)
     warnings = np.array([r[2] for r in results], dtype=object)
-    return values[codes], errors[codes], warnings[codes]
+    bad_distinct = np.flatnonzero([r[1] is not None for r in results])
+    warn_distinct = np.flatnonzero([r[2] is not None for r in results])
+    codes = np.where(codes < 0, len(results) - 1, codes)
+    bad = np.flatnonzero(np.isin(codes, bad_distinct)) if len(bad_distinct) else np.zeros(0, dtype=int)
+    warned = np.flatnonzero(np.isin(codes, warn_distinct)) if len(warn_distinct) else np.zeros(0, dtype=int)
+    column = values[codes]
+    column[bad] = None
+    return column, bad, errors[codes[bad]], warned, warnings[codes[warned]]
 
 
 def _derive_pidana(tindak: object, pasal: object) -> str | None:
@@ -158,12 +168,13 @@ def validate(table: Table, refs: References, mapping: list[tuple[str, str]],
         if coded is None:
             codes, uniques = pd.factorize(table.values[f.name], use_na_sentinel=True)
             coded = (codes, uniques.tolist())
-        values, errors, warnings = _parse_column(*coded, f)
-        bad = np.flatnonzero(pd.notna(errors))
-        issues.error(bad, f.name, lambda i, e=errors, h=issues.header(f.name): f"{h}: {e[i]}")
-        warned = np.flatnonzero(pd.notna(warnings))
-        issues.warn(warned, f.name, lambda i, w=warnings: w[i])
-        values[bad] = None
+        values, bad, errors, warned, warnings = _parse_column(*coded, f)
+        if len(bad):
+            message = dict(zip(bad.tolist(), errors.tolist()))
+            issues.error(bad, f.name, lambda i, m=message, h=issues.header(f.name): f"{h}: {m[i]}")
+        if len(warned):
+            message = dict(zip(warned.tolist(), warnings.tolist()))
+            issues.warn(warned, f.name, lambda i, m=message: m[i])
         parsed[f.name] = values
 
     parsed["kode_bapas"] = np.where(pd.isna(parsed["kode_bapas"]), config.kode_bapas(), parsed["kode_bapas"])
@@ -292,10 +303,14 @@ def _known(kode_bapas: np.ndarray, codes: np.ndarray, known: set[tuple[str, str]
     out = np.zeros(len(codes), dtype=bool)
     offices = pd.Series(kode_bapas, dtype=object)
     values = pd.Series(codes, dtype=object)
-    for office in offices.dropna().unique():
-        mine = (offices == office).to_numpy()
-        known_here = {code for kb, code in known if kb == office}
-        out[mine] = values[mine].isin(known_here).to_numpy()
+    office_list = offices.dropna().unique().tolist()
+    by_office: dict[str, set] = {o: set() for o in office_list}
+    for kb, code in known:
+        if kb in by_office:
+            by_office[kb].add(code)
+    for office in office_list:
+        mine = (offices == office).to_numpy() if len(office_list) > 1 else offices.notna().to_numpy()
+        out[mine] = values[mine].isin(by_office[office]).to_numpy()
     return out
 
 
