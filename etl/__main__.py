@@ -42,8 +42,11 @@ def _summary(report: dict) -> str:
         lines.append(f"{where}: {f['kind'] or '-'} {status}; dibaca {f['rows_read']}, dimuat {f['rows_loaded']}, "
                      f"ditolak {f['rows_rejected']}, peringatan {len(f['warnings'])}")
         for e in f["errors"][:20]:
-            row = f"baris {e['row']}" if e["row"] is not None else "berkas"
-            lines.append(f"  ✗ {row}, kolom {e['column'] or '-'}: {e['message']}")
+            where = f"baris {e['row']}" if e["row"] is not None else "berkas"
+            message = e["message"]
+            if e["column"] and not message.startswith(f"{e['column']}:"):
+                message = f"{e['column']}: {message}"
+            lines.append(f"  ✗ {where}: {message}")
         if len(f["errors"]) > 20:
             lines.append(f"  … dan {len(f['errors']) - 20} lainnya")
     return "\n".join(lines)
