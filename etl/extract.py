@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from etl import spec
-from etl.parse import is_empty, parse_date
+from etl.parse import MONTHS, is_empty, parse_date
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 SUFFIXES = EXCEL_SUFFIXES | {".csv", ".parquet"}
@@ -390,11 +390,20 @@ def _total_rows(frame: pd.DataFrame, filled: np.ndarray) -> np.ndarray:
     return words[codes] & filled.any(axis=1)
 
 
+_MONTH_YEAR = re.compile(r"^(\d{1,2}\s+)?([A-Za-z]+)\s+\d{4}$")
+
+
 def _is_place_date(text: str) -> bool:
+    """'Bandar Lampung, 31 Oktober 2026' (also with the day left blank: 'Bandar Lampung,    Oktober 2026')."""
     if "," not in text:
         return False
-    place, date_part = text.rsplit(",", 1)
-    return bool(place.strip()) and parse_date(date_part.strip())[1] is None and not place.strip()[0].isdigit()
+    place, date_part = (part.strip() for part in text.rsplit(",", 1))
+    if not place or place[0].isdigit() or not date_part:
+        return False
+    if parse_date(date_part)[1] is None:
+        return True
+    m = _MONTH_YEAR.match(date_part)
+    return bool(m and m[2].lower() in MONTHS)
 
 
 def _signature_start(values: list[object]) -> bool:

@@ -345,3 +345,37 @@ def test_password_protected_and_binary_garbage_are_named(tmp_path, db):
     reasons = {f["file"]: (f["status"], f["errors"][0]["message"]) for f in load_files([locked, garbage], db)["files"]}
     assert reasons["terkunci.xlsx"][0] == "rejected" and "kata sandi" in reasons["terkunci.xlsx"][1]
     assert reasons["acak.csv"][0] == "rejected"
+
+
+@pytest.mark.parametrize("first_line", ["Bandar Lampung, 31 Oktober 2026", "Bandar Lampung,      Oktober 2026",
+                                        "Mengetahui,", "a.n. Kepala Bapas", "Plh. Kepala Subseksi"])
+def test_signature_block_ends_the_table_wherever_it_sits(tmp_path, db, first_line):
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["No. Register", "Nama", "Tgl Mulai", "Status"])
+    ws.append(["PB-1", "Ani", "01/02/2022", "Aktif"])
+    ws.append([])
+    ws.append([None, first_line])  # in a recognised column: must not become a data row
+    ws.append([None, "Kepala Seksi Bimbingan Klien Dewasa"])
+    ws.append([None, "NIP. 19700101 199003 1 001"])
+    wb.save(tmp_path / "ttd.xlsx")
+    [entry] = load_files([tmp_path / "ttd.xlsx"], db)["files"]
+    assert (entry["rows_read"], entry["rows_loaded"], entry["errors"]) == (1, 1, [])
+
+
+def test_total_rows_and_numbering_are_not_data(tmp_path, db):
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["No", "No. Register", "Nama", "Tgl Mulai"])
+    ws.append([1, 2, 3, 4])
+    ws.append([1, "PB-1", "Ani", "01/02/2022"])
+    ws.append(["Jumlah :", None, 1, None])
+    ws.append([None, "SUB TOTAL", 1, None])
+    ws.append([2, "PB-2", "Budi", "02/02/2022"])
+    ws.append(["TOTAL KESELURUHAN", None, 2])
+    wb.save(tmp_path / "jumlah.xlsx")
+    [entry] = load_files([tmp_path / "jumlah.xlsx"], db)["files"]
+    assert (entry["rows_read"], entry["rows_loaded"]) == (2, 2)
+    assert query(db, "select no_register, sumber_baris from klien order by 1") == [("PB-1", 3), ("PB-2", 6)]
