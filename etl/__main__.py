@@ -61,7 +61,8 @@ def _load(args) -> int:
         print(f"berkas tidak ditemukan: {', '.join(missing)}", file=sys.stderr)
         return 2
     try:
-        report = load_files(paths, config.db_path(args.db), kind=args.kind, progress=_progress, user=args.user)
+        report = load_files(paths, config.db_path(args.db), kind=args.kind, progress=_progress,
+                             user=args.user or config.os_user())
     except LoadError as exc:
         print(str(exc), file=sys.stderr)
         if args.json:

@@ -52,3 +52,12 @@ def load_date() -> dt.date:
 def test_pause_seconds() -> float:
     """Seconds a load waits inside its transaction before committing (only set by the kill test)."""
     return float(os.environ.get("BAPAS_UJI_JEDA_TRANSAKSI", "0") or 0)
+
+
+def os_user() -> str | None:
+    """The operating-system account running a command-line load (recorded in muat_run.pengguna)."""
+    import getpass
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
