@@ -45,3 +45,14 @@ def run_cli(*args, env_extra=None, timeout=300) -> subprocess.CompletedProcess:
 def cli_json(*args, **kw) -> tuple[int, dict]:
     done = run_cli(*args, "--json", **kw)
     return done.returncode, json.loads(done.stdout)
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A small demo database (same shape as the office demo, fewer cases), built once per test session."""
+    import datetime as dt
+    from etl.demo import build_demo
+    folder = tmp_path_factory.mktemp("demo")
+    path = folder / "bapas.duckdb"
+    build_demo(path, folder / "berkas", n_cases=1200, as_of=dt.date(2026, 10, 31))
+    return path

@@ -1,0 +1,102 @@
+"""Indonesian formats and the one chart style: 1.234.567, Rp1.234.567, 12,5%, 28 Nov 2026."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from etl.parse import BULAN
+
+BULAN_SINGKAT = ("", "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+SMALL = "<10"
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value, decimals: int = 0) -> str:
+    """1234567 → '1.234.567'; 12.5 with decimals=1 → '12,5'."""
+    if isinstance(value, str):
+        return value
+    if _missing(value):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def rupiah(value) -> str:
+    """1500000 → 'Rp1.500.000'."""
+    if isinstance(value, str):
+        return value
+    return "–" if _missing(value) else "Rp" + number(round(value))
+
+
+def percent(share, decimals: int = 1) -> str:
+    """A share 0..1 → '12,5%'."""
+    if isinstance(share, str):
+        return share
+    return "–" if _missing(share) else number(share * 100, decimals) + "%"
+
+
+def points(delta, decimals: int = 1) -> str:
+    """A change of a share in percentage points: 0.032 → '+3,2 poin'."""
+    if _missing(delta):
+        return "–"
+    rounded = round(delta * 100, decimals)
+    sign = "+" if rounded > 0 else ("−" if rounded < 0 else "±")
+    return f"{sign}{number(abs(rounded), decimals)} poin"
+
+
+def change(delta, decimals: int = 0) -> str:
+    """A change of a count: +12 / −3 / ±0."""
+    if _missing(delta):
+        return "–"
+    sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
+    return f"{sign}{number(abs(delta), decimals)}"
+
+
+def date(day: dt.date | None) -> str:
+    """28 Nov 2026."""
+    return "–" if day is None else f"{day.day} {BULAN_SINGKAT[day.month]} {day.year}"
+
+
+def month(day: dt.date | None) -> str:
+    """November 2026."""
+    return "–" if day is None else f"{BULAN[day.month]} {day.year}"
+
+
+def period(start: dt.date, end: dt.date) -> str:
+    """'Agu–Okt 2026', 'Nov 2025–Okt 2026', or 'Oktober 2026' for one month."""
+    if (start.year, start.month) == (end.year, end.month):
+        return month(start)
+    if start.year == end.year:
+        return f"{BULAN_SINGKAT[start.month]}–{BULAN_SINGKAT[end.month]} {end.year}"
+    return f"{BULAN_SINGKAT[start.month]} {start.year}–{BULAN_SINGKAT[end.month]} {end.year}"
+
+
+# One colour meaning across pages.
+RISK_COLOURS = {"Rendah": "#2E7D32", "Sedang": "#F9A825", "Tinggi": "#C62828"}
+CATEGORY_COLOURS = {
+    "BIMBINGAN_KEPRIBADIAN": "#1565C0", "BIMBINGAN_KEMANDIRIAN": "#00897B", "PELATIHAN_KERJA": "#6A1B9A",
+    "BIMBINGAN_KEAGAMAAN": "#8D6E63", "PENDIDIKAN_KESETARAAN": "#EF6C00", "SEMINAR_PENYULUHAN": "#546E7A",
+    "WAJIB_LAPOR": "#37474F", "KUNJUNGAN_RUMAH": "#9E9D24",
+}
+ATTENDANCE_COLOURS = {"HADIR": "#2E7D32", "TERLAMBAT": "#F9A825", "IZIN": "#1E88E5", "TIDAK_HADIR": "#C62828"}
+FACTOR_COLOURS = {"INTERNAL": "#5E35B1", "EKSTERNAL": "#EF6C00"}
+SUPPRESSED_COLOUR = "#BDBDBD"
+
+TEMPLATE = go.layout.Template(layout=dict(
+    font=dict(family="Segoe UI, Roboto, Helvetica, Arial, sans-serif", size=15, color="#212121"),
+    title=dict(font=dict(size=19), x=0, xanchor="left"),
+    separators=",.",
+    colorway=list(CATEGORY_COLOURS.values()),
+    paper_bgcolor="white", plot_bgcolor="white",
+    xaxis=dict(showgrid=False, linecolor="#9E9E9E", ticks="outside"),
+    yaxis=dict(gridcolor="#E0E0E0", zerolinecolor="#9E9E9E"),
+    legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+    margin=dict(l=60, r=20, t=70, b=50),
+))
+pio.templates["bapas"] = TEMPLATE

@@ -1,0 +1,67 @@
+"""Who is looking: roles, which pages they get, and what person-level data they may read."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROLES = ("kepala", "pk", "analis", "kanwil", "operator")
+ROLE_LABELS = {"kepala": "Kepala Bapas", "pk": "Pembimbing Kemasyarakatan", "analis": "Analis",
+               "kanwil": "Kanwil", "operator": "Operator"}
+AGGREGATE_ONLY = frozenset({"kanwil", "operator"})
+
+# Pages (file stems under pages/) each role sees, in menu order.
+PAGES = {
+    "kepala": ("ringkasan", "audit", "pengguna"),
+    "pk": ("ringkasan",),
+    "analis": ("ringkasan",),
+    "kanwil": ("ringkasan",),
+    "operator": ("ringkasan", "pengguna"),
+}
+
+
+class AccessDenied(PermissionError):
+    """The viewer's role does not allow this; the message is for the user (Indonesian)."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The logged-in person as the read side needs them."""
+
+    username: str
+    role: str
+    pk_nip: str | None = None
+    pseudonym_key: str = field(default="", repr=False)  # hex secret from the accounts store
+
+    def __post_init__(self):
+        if self.role not in ROLES:
+            raise ValueError(f"peran tidak dikenal: {self.role}")
+
+    @property
+    def suppressed(self) -> bool:
+        """Aggregates shown to this viewer follow the small-number rule."""
+        return self.role in AGGREGATE_ONLY
+
+    @property
+    def person_level(self) -> str | None:
+        """What person-level rows this viewer may see: named, own caseload, pseudonymised, or none."""
+        return {"kepala": "nama", "pk": "kasus_sendiri", "analis": "pseudonim"}.get(self.role)
+
+
+def person_scope(viewer: Viewer, alias: str = "k") -> tuple[str, dict]:
+    """SQL condition and parameters limiting person-level rows to what the viewer may see."""
+    level = viewer.person_level
+    if level is None:
+        raise AccessDenied("Peran Anda hanya boleh melihat data agregat, bukan data perorangan.")
+    if level == "kasus_sendiri":
+        return f"{alias}.pk_nip = $viewer_pk_nip", {"viewer_pk_nip": viewer.pk_nip or "-"}
+    return "true", {}
+
+
+def identity_columns(viewer: Viewer, alias: str = "k") -> tuple[str, dict]:
+    """SQL select list for who a row is: names for kepala and pk, a stable pseudonym for analis."""
+    if viewer.person_level == "pseudonim":
+        if not viewer.pseudonym_key:
+            raise AccessDenied("Kunci pseudonim tidak tersedia.")
+        return (f"'K-' || upper(left(sha256($pseudonym_key || '|' || {alias}.kode_bapas || '|' || "
+                f"{alias}.no_register), 10)) as pseudonim"), {"pseudonym_key": viewer.pseudonym_key}
+    person_scope(viewer, alias)  # raises for aggregate-only roles
+    return f"{alias}.no_register, {alias}.nama", {}

@@ -1,0 +1,83 @@
+"""The Ringkasan figures equal the same definitions computed directly in SQL."""
+import datetime as dt
+
+import pytest
+
+from analytics import ringkasan
+from analytics.filters import Filters
+from analytics.viewer import Viewer
+from tests.conftest import query
+
+PERIOD = Filters(dt.date(2026, 8, 1), dt.date(2026, 10, 31))
+
+
+def _by_key(kpis):
+    return {k.key: k for k in kpis}
+
+
+def test_key_figures_match_direct_sql(demo_db):
+    kpis = _by_key(ringkasan.key_figures(PERIOD, Viewer("k", "kepala"), db_path=demo_db))
+    day = min(PERIOD.akhir, query(demo_db, "select max(tanggal) from kehadiran")[0][0])
+    [(active,)] = query(demo_db, """
+        select count(*) from klien where tanggal_mulai_bimbingan <= ?
+        and coalesce(case when status <> 'AKTIF' then tanggal_status else tanggal_akhir_bimbingan end, ?) >= ?""",
+        [day, day, day])
+    [(new, ended, revoked)] = query(demo_db, """
+        select count(*) filter (where tanggal_mulai_bimbingan between ? and ?),
+               count(*) filter (where status <> 'AKTIF' and tanggal_status between ? and ?),
+               count(*) filter (where status = 'DICABUT' and tanggal_status between ? and ?) from klien""",
+        [PERIOD.mulai, PERIOD.akhir] * 3)
+    [(due, attended)] = query(demo_db, """
+        select count(*), count(*) filter (where status_hadir in ('HADIR', 'TERLAMBAT')) from kehadiran
+        where jenis_kegiatan = 'WAJIB_LAPOR' and tanggal between ? and ?""", [PERIOD.mulai, PERIOD.akhir])
+    [(judged, working)] = query(demo_db, """
+        select count(*), count(*) filter (where status_pekerjaan in ('BEKERJA', 'USAHA_MANDIRI')) from klien
+        where status in ('SELESAI', 'DICABUT', 'BURON') and tanggal_status between ? and ?""",
+        [PERIOD.mulai, PERIOD.akhir])
+    [(pagu, real)] = query(demo_db, """
+        select sum(pagu) filter (where bulan is null), sum(realisasi) filter (where bulan <= 10)
+        from anggaran where tahun_anggaran = 2026""")
+    assert kpis["klien_aktif"].value == active > 0
+    assert (kpis["kasus_baru"].value, kpis["kasus_berakhir"].value, kpis["pencabutan"].value) == (new, ended, revoked)
+    assert kpis["kepatuhan"].value == pytest.approx(attended / due)
+    assert kpis["sejahtera"].value == pytest.approx(working / judged)
+    assert kpis["serapan"].value == pytest.approx(real / pagu)
+    assert kpis["klien_aktif"].shown == f"{active:,}".replace(",", ".")
+
+
+def test_participation_matches_its_definition(demo_db):
+    kpis = _by_key(ringkasan.key_figures(PERIOD, Viewer("k", "kepala"), db_path=demo_db))
+    [(active, took_part)] = query(demo_db, """
+        with active as (
+            select kode_bapas, no_register from klien
+            where tanggal_mulai_bimbingan <= ? and coalesce(case when status <> 'AKTIF' then tanggal_status
+                  else tanggal_akhir_bimbingan end, date '2999-01-01') >= ?),
+        part as (
+            select distinct kode_bapas, no_register from kehadiran
+            where jenis_kegiatan not in ('WAJIB_LAPOR', 'KUNJUNGAN_RUMAH') and status_hadir in ('HADIR', 'TERLAMBAT')
+              and tanggal between ? and ?)
+        select count(*), count(p.no_register) from active a left join part p using (kode_bapas, no_register)""",
+        [PERIOD.akhir, PERIOD.mulai, PERIOD.mulai, PERIOD.akhir])
+    assert kpis["partisipasi"].value == pytest.approx(took_part / active)
+
+
+def test_filters_narrow_the_figures(demo_db):
+    everyone = _by_key(ringkasan.key_figures(PERIOD, Viewer("k", "kepala"), db_path=demo_db))
+    pb = Filters(PERIOD.mulai, PERIOD.akhir, program_integrasi=("PB",))
+    only_pb = _by_key(ringkasan.key_figures(pb, Viewer("k", "kepala"), db_path=demo_db))
+    [(active_pb,)] = query(demo_db, """
+        select count(*) from klien where program_integrasi = 'PB' and tanggal_mulai_bimbingan <= date '2026-10-30'
+        and coalesce(case when status <> 'AKTIF' then tanggal_status else tanggal_akhir_bimbingan end,
+                     date '2999-01-01') >= date '2026-10-30'""")
+    assert only_pb["klien_aktif"].value == active_pb < everyone["klien_aktif"].value
+
+
+def test_small_numbers_hidden_for_kanwil_only(demo_db):
+    narrow = Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    kepala = _by_key(ringkasan.key_figures(narrow, Viewer("k", "kepala"), db_path=demo_db))
+    kanwil = _by_key(ringkasan.key_figures(narrow, Viewer("w", "kanwil"), db_path=demo_db))
+    small = [k for k, v in kepala.items() if v.kind == "count" and 1 <= v.value <= 9]
+    assert small, "the demo should have a small monthly count (revocations)"
+    for key in small:
+        assert kanwil[key].shown == "<10" and kanwil[key].delta == ""
+        assert kepala[key].shown == str(int(kepala[key].value))
