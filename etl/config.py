@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "bapas.duckdb"
+DEFAULT_AKSES = DEFAULT_DB.parent / "akses.sqlite"
 DEFAULT_KODE_BAPAS = "BAPAS-BDL"
 TIMEZONE = ZoneInfo("Asia/Jakarta")
 
@@ -31,6 +32,15 @@ def db_path(cli_value: str | os.PathLike | None = None) -> Path:
     if os.environ.get("BAPAS_DB"):
         return Path(os.environ["BAPAS_DB"])
     return Path(settings().get("db", DEFAULT_DB))
+
+
+def akses_path(cli_value: str | os.PathLike | None = None) -> Path:
+    """The accounts and audit store: `--akses`, else `BAPAS_AKSES`, else `data/akses.sqlite`."""
+    if cli_value:
+        return Path(cli_value)
+    if os.environ.get("BAPAS_AKSES"):
+        return Path(os.environ["BAPAS_AKSES"])
+    return Path(settings().get("akses", DEFAULT_AKSES))
 
 
 def kode_bapas() -> str:

@@ -15,6 +15,7 @@ def _isolated_settings(monkeypatch, tmp_path):
     """No test reads the developer's environment or configuration file."""
     for name in ("BAPAS_DB", "BAPAS_KODE", "BAPAS_UJI_JEDA_TRANSAKSI"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("BAPAS_AKSES", str(tmp_path / "akses.sqlite"))
     monkeypatch.setenv("BAPAS_CONFIG", str(tmp_path / "tidak-ada.toml"))
     from etl import config
     config.settings.cache_clear()

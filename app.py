@@ -1,0 +1,181 @@
+"""Dasbor Pokmas Lipas — the frame: demo data on first start, login, role navigation, shared filters."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from pathlib import Path
+
+import streamlit as st
+
+from analytics import db, format as fmt
+from analytics.accounts import LoginError, Store
+from analytics.filters import PRESETS, Filters, add_months, from_query, month_end, to_query
+from analytics.ringkasan import as_of, choices
+from analytics.viewer import PAGES, ROLE_LABELS, Viewer
+from etl import config
+
+ROOT = Path(__file__).resolve().parent
+IDLE_MINUTES = 30
+PAGE_TITLES = {"ringkasan": ("Ringkasan", "📊"), "pengguna": ("Pengguna", "👥"), "audit": ("Log Audit", "🔎")}
+log = logging.getLogger("bapas")
+
+st.set_page_config(page_title="Dasbor Pokmas Lipas", page_icon=str(ROOT / "assets" / "ikon.png"), layout="wide")
+
+
+@st.cache_resource
+def _store_factory():
+    store = Store(config.akses_path())
+    return lambda: store
+
+
+def _store() -> Store:
+    return _store_factory()()
+
+
+def ensure_database() -> None:
+    """Build the demo database on first start, with progress, when there is none."""
+    path = config.db_path()
+    if path.is_file():
+        return
+    from etl.demo import build_demo
+
+    st.info("Basis data belum ada. Data demo sedang dibuat (sekitar setengah menit)…")
+    bar = st.progress(0.0, text="Menyiapkan data demo")
+    build_demo(path, path.parent / "demo", progress=lambda message, fraction: bar.progress(
+        min(max(float(fraction), 0.0), 1.0), text=message))
+    bar.empty()
+
+
+def is_demo(path: Path) -> bool:
+    try:
+        return bool(db.frame("select count(*) as n from muat_run where pengguna = 'demo'", None, path).iloc[0, 0])
+    except db.DataUnavailable:
+        return False
+
+
+def seed_accounts() -> None:
+    """Demo accounts the first time the store is empty; pk1 gets the NIP of the largest caseload."""
+    store = _store()
+    if store.has_users():
+        return
+    try:
+        nip = db.frame("select pk_nip from klien where pk_nip is not null group by 1 order by count(*) desc, 1 "
+                       "limit 1").iloc[0, 0]
+    except (db.DataUnavailable, IndexError):
+        nip = None
+    store.seed_demo_accounts(nip)
+
+
+def login_page() -> None:
+    st.title("Dasbor Pokmas Lipas")
+    st.caption("Bapas Kelas II Bandar Lampung — masuk dengan akun Anda.")
+    with st.form("masuk"):
+        username = st.text_input("Nama pengguna", key="masuk_nama")
+        password = st.text_input("Kata sandi", type="password", key="masuk_sandi")
+        submitted = st.form_submit_button("Masuk")
+    if submitted:
+        try:
+            account = _store().login(username.strip(), password)
+        except LoginError as exc:
+            st.error(str(exc))
+            return
+        st.session_state["akun"] = account
+        st.session_state["aktif_terakhir"] = time.time()
+        st.rerun()
+
+
+def logout(reason: str | None = None) -> None:
+    account = st.session_state.pop("akun", None)
+    if account is not None:
+        _store().audit(account, "KELUAR", keterangan=reason)
+    for key in [k for k in st.session_state if k not in ("_pesan_keluar",)]:
+        del st.session_state[key]
+    if reason:
+        st.session_state["_pesan_keluar"] = reason
+
+
+def _filters_sidebar(as_of_day: dt.date, options: dict, viewer: Viewer) -> tuple[Filters, str]:
+    """The shared filters: kept in the session across pages and written into the URL."""
+    if "f_periode" not in st.session_state:  # first run of the session: start from the URL
+        start, preset = from_query(st.query_params.to_dict(), as_of_day)
+        st.session_state.update(f_periode=preset, f_dari=start.mulai, f_sampai=start.akhir,
+                                f_kode_bapas=list(start.kode_bapas), f_program=list(start.program_integrasi),
+                                f_pk=list(start.pk_nip))
+    months = [add_months(as_of_day.replace(day=1), -i) for i in range(0, 72)]
+    sb = st.sidebar
+    sb.markdown("**Saring data**")
+    preset = sb.selectbox("Periode", list(PRESETS), format_func=PRESETS.get, key="f_periode")
+    if preset == "kustom":
+        starts = [m for m in months]
+        if st.session_state["f_dari"] not in starts:
+            st.session_state["f_dari"] = starts[2]
+        if month_end(st.session_state["f_sampai"]) not in [month_end(m) for m in months]:
+            st.session_state["f_sampai"] = months[0]
+        start = sb.selectbox("Dari bulan", starts, format_func=fmt.month, key="f_dari")
+        end = sb.selectbox("Sampai bulan", months, format_func=fmt.month, key="f_sampai")
+        start, end = min(start, end), month_end(max(start, end))
+        filters = Filters(start.replace(day=1), end)
+    else:
+        start, end = from_query({"periode": preset}, as_of_day)[0].mulai, from_query({"periode": preset},
+                                                                                      as_of_day)[0].akhir
+        filters = Filters(start, end)
+    if len(options["kode_bapas"]) > 1:
+        sb.multiselect("Kantor (kode Bapas)", options["kode_bapas"], key="f_kode_bapas", placeholder="Semua")
+    sb.multiselect("Program integrasi", options["program_integrasi"], key="f_program", placeholder="Semua")
+    names = dict(options["pk"])
+    sb.multiselect("Pembimbing Kemasyarakatan", list(names), format_func=lambda nip: names.get(nip) or nip,
+                   key="f_pk", placeholder="Semua")
+    keep = lambda key, allowed: tuple(v for v in st.session_state.get(key, []) if v in allowed)  # noqa: E731
+    filters = Filters(filters.mulai, filters.akhir, keep("f_kode_bapas", options["kode_bapas"]),
+                      keep("f_program", options["program_integrasi"]), keep("f_pk", names))
+    st.query_params.from_dict(to_query(filters, preset))
+    sb.caption(f"Periode: {fmt.period(filters.mulai, filters.akhir)} · data s.d. {fmt.date(as_of_day)}")
+    return filters, preset
+
+
+def main() -> None:
+    ensure_database()
+    seed_accounts()
+    if st.session_state.get("akun") and time.time() - st.session_state.get("aktif_terakhir", 0) > IDLE_MINUTES * 60:
+        logout(f"Sesi berakhir karena tidak aktif selama {IDLE_MINUTES} menit. Silakan masuk lagi.")
+    account = st.session_state.get("akun")
+    if account is None:
+        if msg := st.session_state.pop("_pesan_keluar", None):
+            st.warning(msg)
+        st.navigation([st.Page(login_page, title="Masuk", url_path="masuk")], position="hidden").run()
+        return
+    st.session_state["aktif_terakhir"] = time.time()
+    path = config.db_path()
+    try:
+        day = as_of(path)
+        options = choices(path)
+    except db.DataUnavailable as exc:
+        st.error(f"Data belum dapat dibaca: {exc}")
+        st.stop()
+    viewer = Viewer(account.nama_pengguna, account.peran, account.pk_nip, _store().pseudonym_secret().hex())
+    demo = is_demo(path)
+    if demo:
+        st.warning("Anda melihat **data demo** buatan generator, bukan data klien sebenarnya.", icon="ℹ️")
+    filters, preset = _filters_sidebar(day, options, viewer)
+    st.session_state["_store"] = _store()
+    from ui import Context  # imported here: ui needs the session the frame has just set up
+    st.session_state["konteks"] = Context(viewer, filters, preset, path, day, db.data_version(path), demo)
+    st.sidebar.divider()
+    st.sidebar.caption(f"Masuk sebagai **{account.nama_lengkap or account.nama_pengguna}** "
+                       f"({ROLE_LABELS[account.peran]})")
+    if st.sidebar.button("Keluar", key="keluar"):
+        logout()
+        st.rerun()
+    pages = [st.Page(str(ROOT / "pages" / f"{name}.py"), title=PAGE_TITLES[name][0], icon=PAGE_TITLES[name][1],
+                     url_path=name, default=(i == 0)) for i, name in enumerate(PAGES[account.peran])]
+    st.session_state["halaman_tersedia"] = [page.title for page in pages]
+    st.navigation(pages).run()
+
+
+try:
+    main()
+except Exception:  # no traceback in the UI (st.stop/st.rerun are BaseExceptions and pass through)
+    log.exception("kesalahan pada halaman")
+    st.error("Maaf, terjadi kesalahan saat menampilkan halaman ini. Rinciannya sudah dicatat di log server; "
+             "muat ulang halaman atau hubungi operator.")

@@ -1,0 +1,70 @@
+"""Ringkasan: the head of office's monthly look — key figures, top obstacles, alerts."""
+import streamlit as st
+
+from analytics import format as fmt, ringkasan
+from ui import audit_view_once, cached, context, download, guard
+
+PAGE = "Ringkasan"
+guard("ringkasan")
+ctx = context()
+st.title("Ringkasan")
+st.caption(f"{fmt.period(ctx.filters.mulai, ctx.filters.akhir)} dibanding periode sebelumnya "
+           f"({fmt.period(ctx.filters.previous().mulai, ctx.filters.previous().akhir)}) · data s.d. "
+           f"{fmt.date(ctx.as_of)}")
+
+kpis = cached(ringkasan.key_figures)(ctx.filters, ctx.viewer)
+for row in (kpis[:4], kpis[4:]):
+    for column, kpi in zip(st.columns(4), row):
+        column.metric(kpi.label, kpi.shown, kpi.delta or None, help=kpi.definition,
+                      delta_color="inverse" if kpi.key == "pencabutan" else "normal")
+if ctx.viewer.suppressed:
+    st.caption("Angka 1–9 orang ditampilkan sebagai «<10» (aturan bilangan kecil), begitu pula persentase "
+               "yang dihitung darinya.")
+st.caption("Arahkan kursor ke tanda tanya pada tiap angka untuk definisinya (DATA.md §7).")
+
+st.subheader("Hambatan terbanyak dalam periode")
+obstacles = cached(ringkasan.top_obstacles)(ctx.filters, ctx.viewer)
+if obstacles.empty:
+    st.info("Tidak ada hambatan tercatat pada periode ini.")
+else:
+    left, right = st.columns(2)
+    for column, source in ((left, "Log hambatan"), (right, "Alasan ketidakhadiran")):
+        part = obstacles[obstacles["sumber_data"] == source][["label", "jumlah"]]
+        column.markdown(f"**{source}**")
+        column.dataframe(part.rename(columns={"label": "Kategori", "jumlah": "Jumlah"}), hide_index=True,
+                         width="stretch")
+    st.caption("Apa yang ditampilkan: tiga kategori hambatan terbanyak, dari log hambatan dan dari alasan "
+               "ketidakhadiran yang dipetakan (DATA.md §6), dihitung terpisah.")
+
+st.subheader("Perlu perhatian")
+count, rows = cached(ringkasan.missed_reports)(ctx.filters, ctx.viewer)
+st.markdown(f"**Klien aktif dengan ≥ 2 kali berturut-turut tidak wajib lapor: {count}** "
+            "(3 kali berturut-turut adalah dasar pencabutan).")
+if rows is not None and not rows.empty:
+    audit_view_once(PAGE, len(rows), "daftar mangkir berturut-turut")
+    shown = rows.rename(columns={"no_register": "No. Register", "nama": "Nama", "pseudonim": "Pseudonim",
+                                 "pk_nama": "PK", "mangkir_saat_ini": "Mangkir berturut-turut",
+                                 "mangkir_terpanjang": "Terpanjang"})
+    st.dataframe(shown, hide_index=True, width="stretch")
+    download(shown, "mangkir-berturut-turut", PAGE, person_level=True)
+elif rows is None:
+    st.caption("Daftar nama tidak ditampilkan untuk peran Anda (hanya data agregat).")
+
+ending = cached(ringkasan.agreements_ending)(ctx.filters)
+st.markdown(f"**Perjanjian kerja sama (PKS) mitra yang berakhir dalam 60 hari: {len(ending)}**")
+if not ending.empty:
+    ending = ending.assign(berlaku_sampai=ending["berlaku_sampai"].map(lambda d: fmt.date(d.date())))
+    st.dataframe(ending.rename(columns={"kode_mitra": "Kode", "nama_mitra": "Mitra", "jenis_mitra": "Jenis",
+                                        "nomor_pks": "No. PKS", "berlaku_sampai": "Berlaku sampai"}),
+                 hide_index=True, width="stretch")
+
+deviations = cached(ringkasan.budget_deviations)(ctx.filters)
+st.markdown(f"**Bulan dengan realisasi menyimpang > 10 poin dari rencana (RPD): {len(deviations)}**")
+if not deviations.empty:
+    table = deviations.assign(
+        Bulan=[fmt.month(__import__("datetime").date(int(y), int(m), 1))
+               for y, m in zip(deviations["tahun_anggaran"], deviations["bulan"])],
+        Rencana=deviations["rencana"].map(fmt.rupiah), Realisasi=deviations["realisasi"].map(fmt.rupiah),
+        Deviasi=deviations["deviasi"].map(fmt.percent))[["Bulan", "Rencana", "Realisasi", "Deviasi"]]
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption("Deviasi = |realisasi − rencana| ÷ rencana per bulan (konsep IKPA «deviasi Halaman III DIPA»).")

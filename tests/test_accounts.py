@@ -1,0 +1,452 @@
+"""The accounts and audit store: logins, lockout, role-checked administration, an audit log nobody loses."""
+import datetime as dt
+import multiprocessing
+import sqlite3
+
+import pytest
+from argon2 import PasswordHasher, Type
+
+from analytics import accounts
+from analytics.accounts import (DISABLED, WRONG, Account, AccountError, LoginError, Store, UserInfo, open_store)
+from etl import config
+
+NIP = "198501012010011001"
+T0 = dt.datetime(2026, 3, 2, 10, 0, tzinfo=config.TIMEZONE)
+LOCKED_AT_T0 = "Akun terkunci karena 5 kali gagal masuk; coba lagi setelah 10:05"
+CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)  # tests only
+
+
+class Clock:
+    """An injectable Asia/Jakarta clock that only moves when told."""
+
+    def __init__(self, start=T0):
+        self.t = start
+
+    def __call__(self):
+        return self.t
+
+    def advance(self, **delta):
+        self.t += dt.timedelta(**delta)
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def path(tmp_path):
+    return tmp_path / "akses.sqlite"
+
+
+@pytest.fixture
+def store(path, clock) -> Store:
+    s = Store(path, now=clock, hasher=CHEAP)
+    assert s.seed_demo_accounts(NIP)
+    return s
+
+
+def _as(store, name) -> Account:
+    return store.login(name, f"{name}-demo-2026")
+
+
+def _log(path) -> list[tuple]:
+    """(nama_pengguna, peran, aksi, keterangan) of every audit row, oldest first, read around the API."""
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("select nama_pengguna, peran, aksi, keterangan from audit order by id").fetchall()
+    finally:
+        con.close()
+
+
+def _fail(store, name, sandi="salah-sekali") -> str:
+    with pytest.raises(LoginError) as err:
+        store.login(name, sandi)
+    return str(err.value)
+
+
+# -- seeding and login ---------------------------------------------------------------------------------------
+
+def test_demo_accounts_are_seeded_once(store, path, clock):
+    assert store.seed_demo_accounts(NIP) is False
+    assert Store(path, now=clock, hasher=CHEAP).seed_demo_accounts(NIP) is False
+    kepala = _as(store, "kepala")
+    assert [(u.nama_pengguna, u.peran, u.pk_nip, u.kode_bapas, u.aktif) for u in store.users(kepala)] == [
+        ("analis", "analis", None, "BAPAS-BDL", True),
+        ("kanwil", "kanwil", None, None, True),
+        ("kepala", "kepala", None, "BAPAS-BDL", True),
+        ("operator", "operator", None, "BAPAS-BDL", True),
+        ("pk1", "pk", NIP, "BAPAS-BDL", True),
+    ]
+    assert [row for row in _log(path) if row[2] == "TAMBAH_PENGGUNA"] == [
+        ("sistem", None, "TAMBAH_PENGGUNA", "akun demo: kepala, pk1, analis, kanwil, operator")]
+
+
+def test_seeding_without_a_nip_leaves_out_pk1(tmp_path):
+    s = Store(tmp_path / "a.sqlite", hasher=CHEAP)
+    assert not s.has_users()
+    assert s.seed_demo_accounts(None)
+    assert s.has_users()
+    assert [u.nama_pengguna for u in s.users(_as(s, "operator"))] == ["analis", "kanwil", "kepala", "operator"]
+
+
+@pytest.mark.parametrize("name, sandi", [(n, s) for n, _, _, s in accounts.DEMO_ACCOUNTS])
+def test_every_demo_account_logs_in_with_its_documented_password(store, name, sandi):
+    assert store.login(name, sandi).nama_pengguna == name
+
+
+def test_login_returns_the_account(store):
+    assert store.login("  PK1 ", "pk1-demo-2026") == Account(
+        "pk1", "Pembimbing Kemasyarakatan 1 (demo)", "pk", NIP, "BAPAS-BDL", True)
+
+
+def test_unknown_user_and_wrong_password_get_the_same_message(store, path):
+    assert _fail(store, "kepala") == _fail(store, "tidak-ada") == _fail(store, "") == WRONG
+    # the typed name of an unknown user is not kept (it is sometimes a password typed in the wrong box)
+    assert _log(path)[-3:] == [
+        ("kepala", "kepala", "GAGAL_MASUK", "kata sandi salah (1x berturut-turut)"),
+        (None, None, "GAGAL_MASUK", "nama pengguna tidak dikenal"),
+        (None, None, "GAGAL_MASUK", "nama pengguna tidak dikenal"),
+    ]
+    assert "tidak-ada" not in str(_log(path))
+
+
+def test_five_failures_lock_the_account_until_the_clock_passes(store, clock):
+    assert [_fail(store, "analis") for _ in range(4)] == [WRONG] * 4
+    assert _fail(store, "analis") == LOCKED_AT_T0
+    assert _fail(store, "analis", "analis-demo-2026") == LOCKED_AT_T0  # the right password does not help
+    clock.advance(minutes=4, seconds=59)
+    assert _fail(store, "analis", "analis-demo-2026") == LOCKED_AT_T0
+    clock.advance(seconds=1)
+    assert _as(store, "analis").nama_pengguna == "analis"
+
+
+def test_the_lock_time_is_rounded_up_to_the_minute(store, clock):
+    clock.advance(seconds=20)
+    assert {_fail(store, "analis") for _ in range(5)} == {WRONG, "Akun terkunci karena 5 kali gagal masuk; "
+                                                                 "coba lagi setelah 10:06"}
+
+
+def test_a_lock_that_ran_out_starts_a_fresh_count(store, clock):
+    for _ in range(5):
+        _fail(store, "analis")
+    clock.advance(minutes=5)
+    assert [_fail(store, "analis") for _ in range(4)] == [WRONG] * 4
+    assert _fail(store, "analis").startswith("Akun terkunci")
+
+
+def test_a_success_resets_the_counter(store):
+    kepala = _as(store, "kepala")
+    for _ in range(4):
+        _fail(store, "analis")
+    assert _lock_state(store, kepala, "analis") == (4, None, False)
+    _as(store, "analis")
+    assert _lock_state(store, kepala, "analis") == (0, None, False)
+    assert [_fail(store, "analis") for _ in range(4)] == [WRONG] * 4
+
+
+def test_users_show_the_lock(store):
+    kepala = _as(store, "kepala")
+    for _ in range(5):
+        _fail(store, "analis")
+    assert _lock_state(store, kepala, "analis") == (5, dt.datetime(2026, 3, 2, 10, 5, tzinfo=config.TIMEZONE), True)
+
+
+def _lock_state(store, viewer, name):
+    [u] = [u for u in store.users(viewer) if u.nama_pengguna == name]
+    assert isinstance(u, UserInfo)
+    return u.gagal_berturut, u.terkunci_sampai, u.terkunci
+
+
+def test_a_disabled_account_is_told_only_with_the_right_password(store):
+    store.set_active(_as(store, "operator"), "analis", False)
+    assert _fail(store, "analis", "analis-demo-2026") == DISABLED
+    assert _fail(store, "analis") == WRONG  # a wrong password does not reveal that the account exists
+
+
+# -- administration ---------------------------------------------------------------------------------------
+
+def test_operator_adds_disables_enables_and_resets(store, path):
+    op = _as(store, "operator")
+    made = store.add_user(op, "Pk.Dua", "  Siti   Rahma ", "pk", "sandi-awal-1", pk_nip="19870202 201101 2 003",
+                          kode_bapas="bapas-bdl")
+    assert made == Account("pk.dua", "Siti Rahma", "pk", "198702022011012003", "BAPAS-BDL", True)
+    assert store.login("pk.dua", "sandi-awal-1") == made
+    assert store.set_active(op, "pk.dua", False).aktif is False
+    assert _fail(store, "pk.dua", "sandi-awal-1") == DISABLED
+    store.set_active(op, "pk.dua", True)
+    for _ in range(5):
+        _fail(store, "pk.dua")
+    store.reset_password(op, "pk.dua", "sandi-baru-22")  # also lifts the lock
+    assert _fail(store, "pk.dua", "sandi-awal-1") == WRONG
+    assert store.login("pk.dua", "sandi-baru-22") == made
+    assert store.account("pk.dua") == made
+    assert [r for r in _log(path) if r[0] == "operator" and r[2] != "MASUK"] == [
+        ("operator", "operator", "TAMBAH_PENGGUNA", "pk.dua (pk)"),
+        ("operator", "operator", "NONAKTIFKAN_PENGGUNA", "pk.dua"),
+        ("operator", "operator", "AKTIFKAN_PENGGUNA", "pk.dua"),
+        ("operator", "operator", "SETEL_ULANG_SANDI", "pk.dua"),
+    ]
+
+
+ADMIN_ACTIONS = {
+    "add_user": lambda s, by: s.add_user(by, "baru", "Pengguna Baru", "analis", "sandi-baru-1"),
+    "set_active": lambda s, by: s.set_active(by, "analis", False),
+    "reset_password": lambda s, by: s.reset_password(by, "analis", "sandi-baru-1"),
+    "users": lambda s, by: s.users(by),
+    "audit_log": lambda s, by: s.audit_log(by),
+}
+
+
+@pytest.mark.parametrize("role", ["analis", "kanwil", "pk1"])
+@pytest.mark.parametrize("action", sorted(ADMIN_ACTIONS))
+def test_other_roles_are_refused_and_the_refusal_is_audited(store, path, role, action):
+    by = _as(store, role)
+    with pytest.raises(PermissionError, match="Peran Anda tidak berwenang"):
+        ADMIN_ACTIONS[action](store, by)
+    assert _log(path)[-1][:3] == (by.nama_pengguna, by.peran, "AKSES_DITOLAK")
+    assert store.account("baru") is None
+    assert store.login("analis", "analis-demo-2026").aktif
+
+
+def test_only_kepala_manages_kepala_accounts(store):
+    op, kepala = _as(store, "operator"), _as(store, "kepala")
+    with pytest.raises(PermissionError, match="Hanya kepala"):
+        store.add_user(op, "kepala2", "Kepala Kedua", "kepala", "sandi-kepala-2")
+    with pytest.raises(PermissionError, match="Hanya kepala"):
+        store.reset_password(op, "kepala", "sandi-kepala-2")
+    with pytest.raises(PermissionError, match="Hanya kepala"):
+        store.set_active(op, "kepala", False)
+    store.add_user(kepala, "kepala2", "Kepala Kedua", "kepala", "sandi-kepala-2")
+    assert store.login("kepala2", "sandi-kepala-2").peran == "kepala"
+    assert _as(store, "kepala") == kepala
+
+
+def test_a_stale_session_of_a_disabled_operator_is_refused(store):
+    op, kepala = _as(store, "operator"), _as(store, "kepala")
+    store.set_active(kepala, "operator", False)
+    with pytest.raises(PermissionError):
+        store.add_user(op, "baru", "Pengguna Baru", "analis", "sandi-baru-1")
+
+
+def test_nobody_disables_themselves(store):
+    op = _as(store, "operator")
+    with pytest.raises(AccountError, match="^Anda tidak dapat menonaktifkan akun Anda sendiri$"):
+        store.set_active(op, "operator", False)
+    assert store.account("operator").aktif
+
+
+@pytest.mark.parametrize("nama, lengkap, peran, sandi, nip, message", [
+    ("ab", "A B", "analis", "sandi-oke-1", None,
+     "Nama pengguna harus 3–32 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung"),
+    ("nama pakai spasi", "A B", "analis", "sandi-oke-1", None,
+     "Nama pengguna harus 3–32 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung"),
+    ("a" * 33, "A B", "analis", "sandi-oke-1", None,
+     "Nama pengguna harus 3–32 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung"),
+    ("budi", "   ", "analis", "sandi-oke-1", None, "Nama lengkap wajib diisi"),
+    ("budi", "Budi", "admin", "sandi-oke-1", None, "Peran harus salah satu dari: kepala, pk, analis, kanwil, operator"),
+    ("budi", "Budi", "pk", "sandi-oke-1", None, "Peran pk memerlukan NIP 18 digit"),
+    ("budi", "Budi", "pk", "sandi-oke-1", "12345", "Peran pk memerlukan NIP 18 digit"),
+    ("budi", "Budi", "pk", "sandi-oke-1", "19850101201001100X", "Peran pk memerlukan NIP 18 digit"),
+    ("budi", "Budi", "analis", "sandi-oke-1", NIP, "NIP PK hanya diisi untuk peran pk"),
+    ("budi", "Budi", "analis", "pendek7", None, "Kata sandi minimal 8 karakter"),
+    ("budi", "Budi", "analis", "", None, "Kata sandi minimal 8 karakter"),
+    ("budi", "Budi", "analis", "x" * 129, None, "Kata sandi maksimal 128 karakter"),
+    ("budi.santoso", "Budi", "analis", "Budi.Santoso", None, "Kata sandi tidak boleh sama dengan nama pengguna"),
+    ("analis", "Analis Lain", "analis", "sandi-oke-1", None, "Nama pengguna sudah dipakai"),
+])
+def test_add_user_validation_messages(store, nama, lengkap, peran, sandi, nip, message):
+    op = _as(store, "operator")
+    with pytest.raises(AccountError) as err:
+        store.add_user(op, nama, lengkap, peran, sandi, pk_nip=nip)
+    assert str(err.value) == message
+    assert len(store.users(op)) == 5
+
+
+def test_reset_password_checks_the_new_password(store):
+    with pytest.raises(AccountError, match="^Kata sandi tidak boleh sama dengan nama pengguna$"):
+        store.reset_password(_as(store, "operator"), "analis", "analis  ")
+    with pytest.raises(AccountError, match="^Pengguna tidak ditemukan$"):
+        store.reset_password(_as(store, "operator"), "tidak-ada", "sandi-oke-1")
+
+
+def test_change_own_password(store, path):
+    analis = _as(store, "analis")
+    with pytest.raises(AccountError, match="^Kata sandi lama salah$"):
+        store.change_own_password(analis, "salah-sekali", "sandi-baru-1")
+    with pytest.raises(AccountError, match="^Kata sandi baru harus berbeda dari kata sandi lama$"):
+        store.change_own_password(analis, "analis-demo-2026", "analis-demo-2026")
+    store.change_own_password(analis, "analis-demo-2026", "sandi-baru-1")
+    assert _fail(store, "analis", "analis-demo-2026") == WRONG
+    assert store.login("analis", "sandi-baru-1") == analis
+    assert [r for r in _log(path) if r[2] == "GANTI_SANDI"] == [
+        ("analis", "analis", "GANTI_SANDI", "ditolak: kata sandi lama salah"),
+        ("analis", "analis", "GANTI_SANDI", None),
+    ]
+
+
+# -- audit ----------------------------------------------------------------------------------------------
+
+def test_every_attempt_and_admin_action_is_audited(store, path):
+    before = len(_log(path))
+    op = _as(store, "operator")
+    _fail(store, "operator")
+    _fail(store, "siapa")
+    store.add_user(op, "analis2", "Analis Dua", "analis", "sandi-awal-1")
+    store.set_active(op, "analis2", False)
+    store.set_active(op, "analis2", True)
+    store.reset_password(op, "analis2", "sandi-baru-22")
+    store.audit(op, "KELUAR")
+    assert _log(path)[before:] == [
+        ("operator", "operator", "MASUK", None),
+        ("operator", "operator", "GAGAL_MASUK", "kata sandi salah (1x berturut-turut)"),
+        (None, None, "GAGAL_MASUK", "nama pengguna tidak dikenal"),
+        ("operator", "operator", "TAMBAH_PENGGUNA", "analis2 (analis)"),
+        ("operator", "operator", "NONAKTIFKAN_PENGGUNA", "analis2"),
+        ("operator", "operator", "AKTIFKAN_PENGGUNA", "analis2"),
+        ("operator", "operator", "SETEL_ULANG_SANDI", "analis2"),
+        ("operator", "operator", "KELUAR", None),
+    ]
+
+
+def test_audit_log_is_for_kepala_only_and_newest_first(store, clock):
+    pk, kepala = _as(store, "pk1"), _as(store, "kepala")
+    clock.advance(days=1)
+    store.audit(pk, "LIHAT_DATA_PERORANGAN", halaman="klien", filter={"periode": dt.date(2026, 3, 1), "pk": NIP},
+                jumlah_baris=37, keterangan="daftar klien")
+    rows = store.audit_log(kepala, since=dt.date(2026, 3, 3))
+    assert rows == [{"id": rows[0]["id"], "waktu": "2026-03-03T10:00:00+07:00", "nama_pengguna": "pk1", "peran": "pk",
+                     "aksi": "LIHAT_DATA_PERORANGAN", "halaman": "klien",
+                     "filter": '{"periode": "2026-03-01", "pk": "198501012010011001"}', "jumlah_baris": 37,
+                     "keterangan": "daftar klien"}]
+    assert [r["aksi"] for r in store.audit_log(kepala, limit=3)] == ["LIHAT_DATA_PERORANGAN", "MASUK", "MASUK"]
+    assert len(store.audit_log(kepala, since=T0)) == len(store.audit_log(kepala))
+    for name in ("operator", "analis", "kanwil", "pk1"):
+        with pytest.raises(PermissionError):
+            store.audit_log(_as(store, name))
+
+
+def test_audit_rows_cannot_be_changed_or_removed(store, path):
+    con = sqlite3.connect(path)
+    try:
+        for sql in ("update audit set aksi = 'MASUK'", "delete from audit"):
+            with pytest.raises(sqlite3.IntegrityError, match="audit hanya dapat ditambah"):
+                con.execute(sql)
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("aksi", ["masuk", "", "LIHAT DATA", None])
+def test_audit_action_names_are_upper_case_words(store, aksi):
+    with pytest.raises(ValueError):
+        store.audit(None, aksi)
+
+
+# -- the file ---------------------------------------------------------------------------------------------
+
+def test_the_store_survives_the_analytics_database_being_deleted_and_rebuilt(tmp_path, clock, monkeypatch):
+    from etl.load import load_files
+    from tests.builders import KLIEN_HEADER, klien_row, workbook
+
+    data = tmp_path / "data"
+    data.mkdir()
+    db = data / "bapas.duckdb"
+    book = workbook(tmp_path / "klien.xlsx", {"Data": (KLIEN_HEADER, [klien_row(1, "PB-1", "A")])})
+    store = Store(data / "akses.sqlite", now=clock, hasher=CHEAP)
+    store.seed_demo_accounts(NIP)
+    load_files([book], db)
+    kepala = _as(store, "kepala")
+    store.audit(kepala, "EKSPOR", jumlah_baris=1)
+    before = (store.users(kepala), store.audit_log(kepala), store.pseudonym_secret())
+    db.unlink()
+    load_files([book], db)
+    reopened = Store(data / "akses.sqlite", now=clock, hasher=CHEAP)
+    assert (reopened.users(kepala), reopened.audit_log(kepala), reopened.pseudonym_secret()) == before
+    monkeypatch.setenv("BAPAS_DB", str(db))
+    with pytest.raises(ValueError, match="must not be the analytics database"):
+        Store(db)
+
+
+def test_store_path_comes_from_config(tmp_path, monkeypatch):
+    monkeypatch.delenv("BAPAS_AKSES", raising=False)
+    assert config.akses_path() == config.ROOT / "data" / "akses.sqlite"
+    monkeypatch.setenv("BAPAS_AKSES", str(tmp_path / "x.sqlite"))
+    assert config.akses_path() == tmp_path / "x.sqlite"
+    assert open_store(hasher=CHEAP).path == tmp_path / "x.sqlite"
+    assert config.akses_path(tmp_path / "y.sqlite") == tmp_path / "y.sqlite"
+
+
+def test_hashes_are_argon2id_and_no_password_is_in_the_file(path):
+    store = Store(path)  # the default hasher
+    store.seed_demo_accounts(NIP)
+    kepala = _as(store, "kepala")
+    store.add_user(kepala, "budi", "Budi", "analis", "rahasia-budi-99")
+    store.reset_password(kepala, "budi", "rahasia-budi-100")
+    con = sqlite3.connect(path)
+    hashes = [h for (h,) in con.execute("select hash_sandi from pengguna")]
+    con.close()
+    assert len(hashes) == 6 and all(h.startswith("$argon2id$v=19$m=19456,t=2,p=1$") for h in hashes)
+    assert len(set(hashes)) == 6
+    files = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))  # the file, its -wal and -shm
+    for _, _, _, sandi in accounts.DEMO_ACCOUNTS:
+        assert sandi.encode() not in files
+    assert b"rahasia-budi-99" not in files and b"rahasia-budi-100" not in files
+    assert b"$argon2id$" in files  # the search would have seen them
+
+
+def test_an_old_hash_is_upgraded_at_login(path):
+    Store(path, hasher=CHEAP).seed_demo_accounts(NIP)
+    store = Store(path)
+    _as(store, "analis")
+    con = sqlite3.connect(path)
+    [(h,)] = con.execute("select hash_sandi from pengguna where nama_pengguna = 'analis'").fetchall()
+    con.close()
+    assert h.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert _as(store, "analis").nama_pengguna == "analis"
+
+
+def test_the_pseudonym_secret_is_random_and_stable(tmp_path):
+    first = Store(tmp_path / "a.sqlite", hasher=CHEAP).pseudonym_secret()
+    assert len(first) == 32
+    assert Store(tmp_path / "a.sqlite", hasher=CHEAP).pseudonym_secret() == first
+    assert Store(tmp_path / "b.sqlite", hasher=CHEAP).pseudonym_secret() != first
+
+
+# -- two processes ----------------------------------------------------------------------------------------
+
+N_ROWS = 150
+
+
+def _write_audit_rows(path, worker, start):
+    store = Store(path, hasher=CHEAP)  # both open a store that does not exist yet
+    start.wait()
+    who = Account(f"proses{worker}", "Proses", "analis", None, None, True)
+    for i in range(N_ROWS):
+        store.audit(who, "UNDUH", jumlah_baris=i)
+    return store.pseudonym_secret()
+
+
+def _worker(path, worker, start, out):
+    out.put(_write_audit_rows(path, worker, start))
+
+
+def test_two_processes_writing_at_once_lose_nothing(path):
+    ctx = multiprocessing.get_context("spawn")
+    start, out = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=_worker, args=(path, w, start, out)) for w in (1, 2)]
+    for p in procs:
+        p.start()
+    start.set()
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    secrets_seen = {out.get(timeout=5) for _ in procs}
+    con = sqlite3.connect(path)
+    rows = con.execute("select nama_pengguna, jumlah_baris from audit order by id").fetchall()
+    assert con.execute("pragma integrity_check").fetchone() == ("ok",)
+    assert con.execute("pragma journal_mode").fetchone() == ("wal",)
+    con.close()
+    for w in (1, 2):
+        assert [n for who, n in rows if who == f"proses{w}"] == list(range(N_ROWS))
+    assert len(rows) == 2 * N_ROWS
+    assert secrets_seen == {Store(path, hasher=CHEAP).pseudonym_secret()}

@@ -1,0 +1,94 @@
+"""Streamlit helpers shared by app.py and the pages: the page context, caching, audited downloads."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from analytics import db
+from analytics.filters import Filters
+from analytics.viewer import Viewer
+
+CACHE_TTL = 600
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every page needs from the frame."""
+
+    viewer: Viewer
+    filters: Filters
+    preset: str
+    db_path: Path
+    as_of: dt.date
+    version: str
+    demo: bool
+
+
+def context() -> Context:
+    """The context the frame put in the session (pages run only after the frame did)."""
+    return st.session_state["konteks"]
+
+
+def guard(page: str) -> None:
+    """Stop a page that the viewer's role does not include (the menu hides it; this is the second lock)."""
+    from analytics.viewer import PAGES
+    if page not in PAGES.get(context().viewer.role, ()):
+        st.error("Halaman ini tidak tersedia untuk peran Anda.")
+        st.stop()
+
+
+def store():
+    """The accounts and audit store of this process."""
+    return st.session_state["_store"]
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _cached(function_name: str, module: str, version: str, args: tuple, kwargs: tuple):
+    import importlib
+    function = getattr(importlib.import_module(module), function_name)
+    return function(*args, **dict(kwargs))
+
+
+def cached(function):
+    """Wrap an analytics function so its result is cached per arguments and data version."""
+    def call(*args, **kwargs):
+        ctx = context()
+        kwargs.setdefault("db_path", ctx.db_path)
+        return _cached(function.__name__, function.__module__, ctx.version, args, tuple(sorted(kwargs.items())))
+    return call
+
+
+def audit(action: str, page: str, rows: int | None = None, note: str | None = None) -> None:
+    """Write one audit row for the logged-in account."""
+    ctx = context()
+    store().audit(st.session_state["akun"], action, halaman=page, filter=ctx.filters.describe(),
+                  jumlah_baris=rows, keterangan=note)
+
+
+def audit_view_once(page: str, rows: int, what: str) -> None:
+    """Audit a view of person-level rows once per page, filters and data version in this session."""
+    ctx = context()
+    key = (page, what, repr(ctx.filters), ctx.version)
+    seen = st.session_state.setdefault("_diaudit", set())
+    if key not in seen:
+        seen.add(key)
+        audit("LIHAT_DATA_PERORANGAN", page, rows, what)
+
+
+def download(frame: pd.DataFrame, name: str, page: str, label: str = "Unduh data (.csv)", person_level: bool = False):
+    """A download button for a table's data; every download is audited."""
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, sep=";", decimal=",")
+    action = "UNDUH"
+    st.download_button(label, buffer.getvalue().encode("utf-8-sig"), file_name=f"{name}.csv", mime="text/csv",
+                       key=f"unduh-{page}-{name}", on_click=audit, args=(action, page, len(frame),
+                                                                           f"{name}{' (perorangan)' if person_level else ''}"))
+
+
+def data_version() -> str:
+    return db.data_version()
