@@ -239,3 +239,25 @@ def choices(db_path: Path | None = None) -> dict[str, list]:
                    "group by 1 order by 2", None, db_path)
     return {"kode_bapas": offices, "program_integrasi": programs,
             "pk": list(zip(pks["pk_nip"].tolist(), pks["pk_nama"].tolist()))}
+
+
+def compliance_trend(filters: Filters, viewer: Viewer, db_path: Path | None = None, months: int = 12) -> pd.DataFrame:
+    """Wajib lapor compliance per month for the `months` months ending with the period (one row per month)."""
+    from analytics.filters import add_months
+    start = add_months(filters.akhir.replace(day=1), -(months - 1))
+    frame = db.frame(f"""
+        with fk as ({_CLIENTS})
+        select w.bulan, sum(w.wajib) as wajib, sum(w.hadir) as hadir, sum(w.tepat_waktu) as tepat_waktu,
+               sum(w.izin) as izin, sum(w.tidak_hadir) as tidak_hadir
+        from v_wajib_lapor_bulanan w
+        join fk on fk.kode_bapas = w.kode_bapas and fk.no_register = w.no_register
+        where w.bulan between $dari and $akhir
+        group by 1 order by 1""", {**filters.params(), "dari": start}, db_path)
+    frame["kepatuhan"] = frame["hadir"] / frame["wajib"]
+    frame["tepat_waktu_persen"] = frame["tepat_waktu"] / frame["wajib"]
+    if viewer.suppressed:  # a rate built on a small count is hidden with it
+        small = frame["wajib"].map(is_small) | frame["hadir"].map(is_small)
+        frame.loc[small, ["kepatuhan", "tepat_waktu_persen"]] = None
+        for column in ("wajib", "hadir", "tepat_waktu", "izin", "tidak_hadir"):
+            frame[column] = [SMALL if is_small(n) else n for n in frame[column]]
+    return frame

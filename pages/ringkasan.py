@@ -1,7 +1,7 @@
 """Ringkasan: the head of office's monthly look — key figures, top obstacles, alerts."""
 import streamlit as st
 
-from analytics import format as fmt, ringkasan
+from analytics import charts, format as fmt, ringkasan
 from ui import audit_view_once, cached, context, download, guard
 
 PAGE = "Ringkasan"
@@ -21,6 +21,15 @@ if ctx.viewer.suppressed:
     st.caption("Angka 1–9 orang ditampilkan sebagai «<10» (aturan bilangan kecil), begitu pula persentase "
                "yang dihitung darinya.")
 st.caption("Arahkan kursor ke tanda tanya pada tiap angka untuk definisinya (DATA.md §7).")
+
+trend = cached(ringkasan.compliance_trend)(ctx.filters, ctx.viewer)
+if not trend.empty:
+    st.plotly_chart(charts.compliance_trend(trend), config={"displaylogo": False}, width="stretch")
+    st.caption(f"Apa yang ditampilkan: WAJIB_LAPOR yang HADIR atau TERLAMBAT (dan HADIR saja) ÷ semua WAJIB_LAPOR "
+               f"terjadwal, per bulan, 12 bulan s.d. akhir periode; siapa yang dihitung: klien sesuai saringan. "
+               f"Data s.d. {fmt.date(ctx.as_of)}.")
+    download(trend[["bulan", "wajib", "hadir", "tepat_waktu", "izin", "tidak_hadir"]], "kepatuhan-wajib-lapor",
+             PAGE)
 
 st.subheader("Hambatan terbanyak dalam periode")
 obstacles = cached(ringkasan.top_obstacles)(ctx.filters, ctx.viewer)

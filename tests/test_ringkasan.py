@@ -1,6 +1,7 @@
 """The Ringkasan figures equal the same definitions computed directly in SQL."""
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from analytics import ringkasan
@@ -81,3 +82,23 @@ def test_small_numbers_hidden_for_kanwil_only(demo_db):
     for key in small:
         assert kanwil[key].shown == "<10" and kanwil[key].delta == ""
         assert kepala[key].shown == str(int(kepala[key].value))
+
+
+def test_compliance_trend_matches_sql_and_hides_small_counts_for_kanwil(demo_db):
+    trend = ringkasan.compliance_trend(PERIOD, Viewer("k", "kepala"), db_path=demo_db)
+    rows = query(demo_db, """
+        select date_trunc('month', tanggal)::date, count(*), count(*) filter (where status_hadir in
+               ('HADIR', 'TERLAMBAT')) from kehadiran where jenis_kegiatan = 'WAJIB_LAPOR'
+               and tanggal between date '2025-11-01' and date '2026-10-31' group by 1 order by 1""")
+    assert [(b.date(), w, h) for b, w, h in zip(trend["bulan"], trend["wajib"], trend["hadir"])] == rows
+    assert len(trend) == 12
+    october = Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31), pk_nip=(query(
+        demo_db, "select pk_nip from klien group by 1 order by count(*) limit 1")[0][0],))
+    hidden = ringkasan.compliance_trend(october, Viewer("w", "kanwil"), db_path=demo_db)
+    shown = ringkasan.compliance_trend(october, Viewer("k", "kepala"), db_path=demo_db)
+    assert (hidden == "<10").any().any(), "the smallest caseload should give small monthly counts"
+    for (_, h), (_, s) in zip(hidden.iterrows(), shown.iterrows()):
+        if 1 <= s["wajib"] <= 9 or 1 <= s["hadir"] <= 9:
+            assert pd.isna(h["kepatuhan"])
+        for column in ("wajib", "hadir", "izin", "tidak_hadir"):
+            assert h[column] == ("<10" if 1 <= s[column] <= 9 else s[column])
