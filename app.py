@@ -49,7 +49,9 @@ def ensure_database() -> None:
 
 def is_demo(path: Path) -> bool:
     try:
-        return bool(db.frame("select count(*) as n from muat_run where pengguna = 'demo'", None, path).iloc[0, 0])
+        from etl.demo import DEMO_USER
+        return bool(db.frame("select count(*) as n from muat_run where pengguna = $user", {"user": DEMO_USER},
+                             path).iloc[0, 0])
     except db.DataUnavailable:
         return False
 

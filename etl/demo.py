@@ -6,33 +6,50 @@ the previous full month in Asia/Jakarta). About 5,500 cases (≈1,450 already un
 the 2021 starts: the COVID-19 "asimilasi di rumah", Permenkumham 10/2020, 32/2020, 24/2021, 43/2021),
 anak ≈3%; Narkotika ≈53% of offences, then Pencurian ≈17%, Perlindungan Anak ≈8%, Penipuan/Penggelapan
 ≈6%; 35–45 PK; 25 partners (two lapsed agreements, three ending within 60 days of `as_of`); ≈60 program
-runs; monthly wajib lapor for every month under guidance, group counselling (Bimbingan Kepribadian)
-and home visits; DICABUT ≈2% a year of the clients under guidance that year. The PB supervision term is the rest of the
-sentence (a third of it, plus up to 12% for the remission-free share) plus one year, which keeps ≈1,400
+runs; DICABUT ≈2% a year of the clients under guidance that year. The PB supervision term is the rest of
+the sentence (a third of it, plus up to 12% for the remission-free share) plus one year, which keeps ≈1,400
 clients active from ≈58 new cases a month; DATA.md's "1,500 active / 5,000 cases" cannot both hold
 with realistic terms, so the generator keeps the caseload and lets the total run to 5,500.
 
+Attendance (Kehadiran), ≈44 rows per case (≈242k) — every office, so 90 offices give ≈20M [national at seed
+2026: 455,681 cases, 19,851,082 rows, 42.2–45.2 per case by office]:
+- Wajib lapor, every month under guidance on the client's usual day; in the first three months of guidance
+  (the month of the start and the two after: the PK's introduction phase) twice a month, a second report
+  two weeks from the regular one. [20.3 rows per case; ≈10k of them the extra early reports.]
+- Bimbingan Kepribadian (group counselling at the office, 2 hours) on the 2nd or 4th Thursday of 80% of
+  the months in the first year of guidance and 45% later; RRI Tinggi clients (≈13%) are scheduled on both
+  Thursdays of every month. Online for half of the 2021 sessions. [13.9 per case; RRI Tinggi 35 per client
+  vs 11 for the others.]
+- Bimbingan Keagamaan: a weekly pengajian (Wednesdays, 2 hours, no program code) held by the office's
+  partner pesantren or masjid, for the Muslim clients the PK refers to it — 55% of the narcotics cases,
+  25% of the others — from two weeks after the start for their first six months of guidance (online half
+  the time in 2021). Attended with probability logistic(1.5 + 1.1·[stated interest Keagamaan]
+  + 0.55·commitment − 0.022·km). [6.2 per case; ≈1,640 clients, 76% attended.]
+- Home visits by the PK in 7% of the months and after 35% of missed reports [1.7 per case], and the
+  sessions of the program runs [1.8 per case].
+
 Planted relations (the generator's parameters; in brackets what the loaded tables show at seed 2026,
-as_of 2026-10-31 — tests/test_demo.py recovers each with SQL; re-offending = klien.residivis, 10% overall):
+as_of 2026-10-31 — tests/test_demo.py recovers each with SQL; re-offending = klien.residivis, 10.6% overall):
 - Re-offending: logit p = -2.9 + 0.9·[age<25] + 0.4·[25≤age<35] + 0.45·min(prior convictions, 3)
   + 0.3·[RRI Sedang] + 0.7·[RRI Tinggi] + 1.2·[2+ consecutive TIDAK_HADIR wajib lapor] − 1.0·[trained]
-  − 0.8·[employed] − 0.3·commitment (a latent trait that also drives attendance). [age<25: 15% vs 8%;
-  0/1/2/3+ priors: 8/13/18/25%; RRI Rendah/Sedang/Tinggi: 6/11/21%; 2+ consecutive misses: 23% vs 8%;
-  trained: 3% vs 11%; employed: 5% vs 13%.] A new offence falls mostly 6–36 months after the start (after
-  the streak for a client with one); during guidance it revokes it (DICABUT, TINDAK_PIDANA_BARU) 40% of
-  the time; after a revocation, death or transfer it is not observed. A third consecutive miss revokes
-  the guidance (TIDAK_WAJIB_LAPOR) 25% of the time.
+  − 0.8·[employed] − 0.3·commitment (a latent trait that also drives attendance). [age<25: 16% vs 9%;
+  0/1/2/3+ priors: 8/13/20/27%; RRI Rendah/Sedang/Tinggi: 6/11/24%; 2+ consecutive misses (17% of the
+  clients): 26% vs 7%; trained: 3% vs 11%; employed: 6% vs 14%.] A new offence falls mostly 6–36 months
+  after the start (after the streak for a client with one); during guidance it revokes it (DICABUT,
+  TINDAK_PIDANA_BARU) 40% of the time; after a revocation, death or transfer it is not observed. A third
+  consecutive miss revokes the guidance (TIDAK_WAJIB_LAPOR) 25% of the time. Misses are counted over the
+  reports in date order, the early twice-a-month ones included; the other exits are monthly hazards.
 - Distance and cost drive absences: P(TIDAK_HADIR) on a wajib lapor = logistic(-3.5 + 0.032·km
   − 0.65·commitment + 0.3·[age<25] + 1.25·[missed the previous one]); izin and lateness rise with km too.
   Kecamatan ≥20 km from the office (Lampung Selatan, Pesawaran) give "rumah jauh, tidak ada ongkos"-type
   reasons (→ JARAK_BIAYA_TRANSPORT) for 55% of their TIDAK_HADIR and 30–40% of izin/late, near ones 5%.
-  [wajib lapor HADIR+TERLAMBAT: 80% far vs 92% near; JARAK_BIAYA_TRANSPORT among non-HADIR: 45% vs 3%.]
+  [wajib lapor HADIR+TERLAMBAT: 81% far vs 91% near; JARAK_BIAYA_TRANSPORT among non-HADIR: 44% vs 2%.]
 - Interest: a run recruits either by interest (85% of its places to clients whose stated interest is
   the run's field; 45% of the 2021 runs, 85% from 2025) or by assignment. A session is attended with
   probability logistic((2.6 if interested else 0.7) + 0.55·commitment − 0.022·km); 30% of uninterested
   participants drop out part-way. Runs by assignment get a PROGRAM_TIDAK_SESUAI_MINAT obstacle 90% of
-  the time (sometimes two), runs by interest 4%. [completion per DATA.md §7 (≥75% of sessions): 24% in
-  runs with that obstacle vs 77% in the others.]
+  the time (sometimes two), runs by interest 4%. [completion per DATA.md §7 (≥75% of sessions): 30% in
+  runs with that obstacle vs 78% in the others.]
 - Training and work: trained = completed a PELATIHAN_KERJA / BIMBINGAN_KEMANDIRIAN run; logit
   P(employed) = -0.75 + 1.6·[trained] + 0.5·commitment − 0.3·[priors] + 0.4·[age 22–45] − 2·[anak];
   a trained employee is placed by the run's partner (kode_mitra_penyalur) 55% of the time.
@@ -68,6 +85,7 @@ from etl.demo_tables import build
 from etl.demo_xlsx import write_office_workbooks
 
 DEFAULT_CASES = 5500
+DEMO_USER = "demo"  # muat_run.pengguna of demo loads: the app shows its demo banner while such rows exist
 NATIONAL_BATCH = 10
 Progress = Callable[[str, float], None]
 
@@ -231,4 +249,4 @@ def _load(paths: list[Path], db_path: Path, say: Progress, lo: float, hi: float)
     def scaled(message: str, fraction: float) -> None:
         say(message, lo + (hi - lo) * max(0.0, min(1.0, float(fraction))))
 
-    return load_files(list(paths), db_path, kind=None, progress=scaled)
+    return load_files(list(paths), db_path, kind=None, progress=scaled, user=DEMO_USER)

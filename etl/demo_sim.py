@@ -25,7 +25,7 @@ ANAK_TYPES = (5, 6)
 
 JENIS = ("WAJIB_LAPOR", "BIMBINGAN_KEPRIBADIAN", "BIMBINGAN_KEMANDIRIAN", "PELATIHAN_KERJA",
          "BIMBINGAN_KEAGAMAAN", "PENDIDIKAN_KESETARAAN", "SEMINAR_PENYULUHAN", "KUNJUNGAN_RUMAH")
-J_WL, J_KEP, J_KUN = 0, 1, 7
+J_WL, J_KEP, J_KEA, J_KUN = 0, 1, 4, 7
 STATUS_HADIR = ("HADIR", "TERLAMBAT", "IZIN", "TIDAK_HADIR")
 HADIR, TERLAMBAT, IZIN, TIDAK_HADIR = range(4)
 BENTUK = ("TATAP_MUKA", "DARING", "KUNJUNGAN_RUMAH")
@@ -69,6 +69,8 @@ _REASON_P_PROGRAM = {  # absences from a program session; "TIDAK_MINAT" only for
 }
 
 FAR_KM = 20.0
+# weekly pengajian: share of Muslim clients referred (narcotics / other offences), weeks from the start
+PENGAJIAN_P_NARKOTIKA, PENGAJIAN_P_LAIN, PENGAJIAN_DAYS = 0.55, 0.25, 182
 
 
 def sigmoid(x):
@@ -215,7 +217,8 @@ class _Sim:
 
     # -------------------------------------------------------------------------- attendance
     def attendance(self) -> None:
-        """Monthly wajib lapor, group counselling and home visits; streaks and non-offence exits."""
+        """Wajib lapor (monthly; twice a month in the first three months), group counselling (twice a month
+        for RRI Tinggi) and home visits; streaks and non-offence exits."""
         rng, c, n = self.rng, self.c, self.n
         start, pend = c["start"], c["pend"]
         first_m = np.maximum(month_index(start), 0)
@@ -230,17 +233,11 @@ class _Sim:
         term_status = np.zeros(n, int)
         term_pel = np.zeros(n, int)
         rows: list[dict[str, np.ndarray]] = []
-        for m in range(len(self.months)):
-            ms, nx = self.month_start[m], self.month_next[m]
-            act = (first_m <= m) & (last_m >= m) & (np.isnat(term) | (term >= ms))
-            idx = np.flatnonzero(act)
-            if not len(idx):
-                continue
-            first = (month_index(start[idx]) == m) & (start[idx] >= DATA_START)
-            base = ms + days(c["pref_day"][idx] - 1 + rng.integers(-2, 3, len(idx)))
-            base = np.where(first, start[idx] + days(rng.integers(0, 7, len(idx))), base)
-            base = np.clip(base, ms, nx - np.timedelta64(1, "D"))
-            d = np.where(first, np.busday_offset(base, 0, roll="forward"), _roll_in_month(base, nx))
+        two_weeks = np.timedelta64(14, "D")
+
+        def report(idx: np.ndarray, d: np.ndarray, monthly: bool) -> tuple[np.ndarray, np.ndarray]:
+            """One wajib lapor of each client in idx on d, in date order per client; `monthly`: the month's
+            regular report, which also carries the month's exit hazards and routine home visits."""
             ok = (d <= pend[idx]) & (d <= self.asof) & (d >= start[idx])
             idx, d = idx[ok], d[ok]
             k = len(idx)
@@ -256,47 +253,30 @@ class _Sim:
             c["max_streak"][idx] = np.maximum(c["max_streak"][idx], streak[idx])
             hit2 = (streak[idx] == 2) & np.isnat(c["streak2_date"][idx])
             c["streak2_date"][idx[hit2]] = d[hit2]
-            # revocation on the third consecutive miss (half of the time; otherwise a warning letter)
+            # revocation on the third consecutive miss (a quarter of the time; otherwise a warning letter)
             live = np.isnat(term[idx])
             rev = live & (streak[idx] == 3) & (rng.random(k) < 0.25)
             term[idx[rev]] = d[rev] + days(rng.integers(7, 31, rev.sum()))
             term_status[idx[rev]], term_pel[idx[rev]] = 2, 2
-            # other exits: death, transfer, absconding, revocation for other breaches
-            live = np.isnat(term[idx])
-            h = rng.random(k)
-            p_buron = 0.00015 + 0.006 * (streak[idx] >= 2)
-            ex = np.select([h < 0.00012, h < 0.00082, h < 0.00082 + p_buron, h < 0.00132 + p_buron],
-                           [3, 4, 5, 2], 0)
-            ex = np.where(live, ex, 0)
-            e = ex > 0
-            term[idx[e]] = d[e] + days(rng.integers(0, 21, e.sum()))
-            term_status[idx[e]] = ex[e]
-            term_pel[idx[e & (ex == 2)]] = rng.choice([3, 4, 5, 6], (e & (ex == 2)).sum(), p=[.35, .2, .25, .2])
+            if monthly:
+                # other exits (monthly hazards): death, transfer, absconding, revocation for other breaches
+                live = np.isnat(term[idx])
+                h = rng.random(k)
+                p_buron = 0.00015 + 0.006 * (streak[idx] >= 2)
+                ex = np.select([h < 0.00012, h < 0.00082, h < 0.00082 + p_buron, h < 0.00132 + p_buron],
+                               [3, 4, 5, 2], 0)
+                ex = np.where(live, ex, 0)
+                e = ex > 0
+                term[idx[e]] = d[e] + days(rng.integers(0, 21, e.sum()))
+                term_status[idx[e]] = ex[e]
+                term_pel[idx[e & (ex == 2)]] = rng.choice([3, 4, 5, 6], (e & (ex == 2)).sum(), p=[.35, .2, .25, .2])
             year = d.astype("datetime64[Y]").astype(int) + 1970
             p_daring = np.where(year == 2021, 0.55, np.where(d < np.datetime64("2022-07-01"), 0.25, 0.04))
             p_daring = p_daring + 0.08 * c["far"][idx]
             bentuk = (rng.random(k) < p_daring).astype(int)
             rows.append(self._rows(idx, d, J_WL, st, bentuk, 0.5, c["pk"][idx], -1, program=False))
-
-            # group counselling at the office, 2nd or 4th Thursday of the month
-            months_in = m - month_index(start[idx])
-            p_kep = np.where(months_in < 12, 0.8, 0.45)
-            go = rng.random(k) < p_kep
-            thursdays = np.busday_offset(ms, np.array([1, 3]), roll="forward", weekmask="Thu")
-            dk = thursdays[rng.integers(0, 2, go.sum())]
-            gi = idx[go]
-            okk = (dk >= start[gi]) & (dk <= pend[gi]) & (dk <= self.asof)
-            gi, dk = gi[okk], dk[okk]
-            xk = -3.0 + 0.035 * dist[gi] - 0.7 * c["z"][gi] + 0.3 * young[gi]
-            uk = rng.random(len(gi))
-            pk_th = sigmoid(xk)
-            stk = np.select([uk < pk_th, uk < pk_th + 0.05, uk < pk_th + 0.12], [TIDAK_HADIR, IZIN, TERLAMBAT], HADIR)
-            bk = ((year[go][okk] == 2021) & (rng.random(len(gi)) < 0.5)).astype(int)
-            rows.append(self._rows(gi, dk, J_KEP, stk, bk, 2.0, rng.integers(0, self.n_pk, len(gi)), -1,
-                                   program=False))
-
-            # home visits: routine, and after a missed report
-            visit = rng.random(k) < (0.07 + 0.35 * th)
+            # home visits: routine (once a month), and after a missed report
+            visit = rng.random(k) < ((0.07 if monthly else 0.0) + 0.35 * th)
             vi = idx[visit]
             dv = np.busday_offset(d[visit] + days(rng.integers(3, 12, len(vi))), 0, roll="forward")
             okv = (dv <= pend[vi]) & (dv <= self.asof)
@@ -305,8 +285,88 @@ class _Sim:
             stv = np.where(uv < 0.85, HADIR, TIDAK_HADIR)
             rows.append(self._rows(vi, dv, J_KUN, stv, np.full(len(vi), 2), 1.0, c["pk"][vi], -1, program=False,
                                    visit=True))
+            return idx, d
+
+        for m in range(len(self.months)):
+            ms, nx = self.month_start[m], self.month_next[m]
+            act = (first_m <= m) & (last_m >= m) & (np.isnat(term) | (term >= ms))
+            idx = np.flatnonzero(act)
+            if not len(idx):
+                continue
+            first = (month_index(start[idx]) == m) & (start[idx] >= DATA_START)
+            base = ms + days(c["pref_day"][idx] - 1 + rng.integers(-2, 3, len(idx)))
+            base = np.where(first, start[idx] + days(rng.integers(0, 7, len(idx))), base)
+            base = np.clip(base, ms, nx - np.timedelta64(1, "D"))
+            d = np.where(first, np.busday_offset(base, 0, roll="forward"), _roll_in_month(base, nx))
+            # the first three months of guidance: a second report two weeks from the regular one, in the month
+            early = (m - month_index(start[idx])) < 3
+            d2 = np.where(d + two_weeks < nx, d + two_weeks, d - two_weeks)
+            has2 = early & (d2 >= ms) & (d2 >= start[idx])
+            lo = np.where(has2, np.minimum(d, d2), d)
+            idx_b, d_b = idx[has2], np.maximum(d, d2)[has2]
+            idx, d = report(idx, lo, monthly=True)
+            report(idx_b, d_b, monthly=False)
+            k = len(idx)
+            year = d.astype("datetime64[Y]").astype(int) + 1970
+
+            # group counselling at the office, 2nd or 4th Thursday of the month
+            # (RRI Tinggi: both Thursdays, every month of guidance)
+            months_in = m - month_index(start[idx])
+            p_kep = np.where(months_in < 12, 0.8, 0.45)
+            go = rng.random(k) < p_kep
+            thursdays = np.busday_offset(ms, np.array([1, 3]), roll="forward", weekmask="Thu")
+            slot = rng.integers(0, 2, k)
+            tinggi = c["rri"][idx] == 2
+            go = go | tinggi
+            gi = np.concatenate([idx[go], idx[tinggi]])
+            dk = np.concatenate([thursdays[slot[go]], thursdays[1 - slot[tinggi]]])
+            yk = np.concatenate([year[go], year[tinggi]])
+            okk = (dk >= start[gi]) & (dk <= pend[gi]) & (dk <= self.asof)
+            gi, dk = gi[okk], dk[okk]
+            xk = -3.0 + 0.035 * dist[gi] - 0.7 * c["z"][gi] + 0.3 * young[gi]
+            uk = rng.random(len(gi))
+            pk_th = sigmoid(xk)
+            stk = np.select([uk < pk_th, uk < pk_th + 0.05, uk < pk_th + 0.12], [TIDAK_HADIR, IZIN, TERLAMBAT], HADIR)
+            bk = ((yk[okk] == 2021) & (rng.random(len(gi)) < 0.5)).astype(int)
+            rows.append(self._rows(gi, dk, J_KEP, stk, bk, 2.0, rng.integers(0, self.n_pk, len(gi)), -1,
+                                   program=False))
+
         self.rows = rows
         c["term"], c["term_status"], c["term_pel"] = term, term_status, term_pel
+
+    def pengajian(self) -> None:
+        """Weekly pengajian (Bimbingan Keagamaan, no program code) at a partner pesantren/masjid for the Muslim
+        clients a PK refers to it, every Wednesday of their first six months of guidance."""
+        rng, c, n, m = self.rng, self.c, self.n, self.m
+        venues = np.flatnonzero(m["jenis"] == "LEMBAGA_KEAGAMAAN")
+        if not len(venues):
+            return
+        opened = max(m["join"][venues].min(), DATA_START)
+        referred = (c["agama"] == 0) & (rng.random(n) < np.where(c["off"] == 0, PENGAJIAN_P_NARKOTIKA,
+                                                                  PENGAJIAN_P_LAIN))
+        first = np.busday_offset(np.maximum(c["start"] + np.timedelta64(14, "D"), opened), 0, roll="forward",
+                                 weekmask="Wed")
+        end = np.minimum(np.where(np.isnat(c["term"]), c["pend"], np.minimum(c["term"], c["pend"])),
+                         c["start"] + np.timedelta64(PENGAJIAN_DAYS, "D"))
+        end = np.minimum(end, self.asof)
+        weeks = np.where(referred & (end >= first), (end - first).astype("int64") // 7 + 1, 0)
+        total = int(weeks.sum())
+        if not total:
+            return
+        cli = np.repeat(np.arange(n), weeks)
+        nth = np.arange(total) - np.repeat(np.cumsum(weeks) - weeks, weeks)
+        dd = first[cli] + days(7 * nth)
+        keen = c["minat"][cli] == V.BIDANG_LATIH.index("Keagamaan")
+        p = sigmoid(1.5 + 1.1 * keen + 0.55 * c["z"][cli] - 0.022 * c["dist"][cli])
+        u = rng.random((2, total))
+        att = u[0] < p
+        st = np.where(att, np.where(u[1] < np.where(c["far"][cli], 0.2, 0.1), TERLAMBAT, HADIR),
+                      np.where(u[1] < 0.3, IZIN, TIDAK_HADIR))
+        year = dd.astype("datetime64[Y]").astype(int) + 1970
+        bentuk = ((year == 2021) & (rng.random(total) < 0.5)).astype(int)  # online during PPKM
+        coord = rng.integers(0, self.n_pk, int(year.max()) - 2020)  # the PK coordinating it, per year
+        self.rows.append(self._rows(cli, dd, J_KEA, st, bentuk, 2.0, coord[year - 2021], -1, program=True,
+                                    mismatch=~keen))
 
     def _rows(self, idx, d, jenis, st, bentuk, hours, petugas, prog, program: bool, visit: bool = False,
               mismatch=None) -> dict[str, np.ndarray]:
@@ -631,6 +691,7 @@ def simulate(rng: np.random.Generator, office: V.Office, as_of: dt.date, n_cases
     sim.people()
     sim.partners()
     sim.attendance()
+    sim.pengajian()
     sim.runs()
     sim.outcomes()
     return sim

@@ -307,7 +307,7 @@ def _hambatan(sim: _Sim, rng, reg, klien: pd.DataFrame, kehadiran: pd.DataFrame,
 
     def text(cat, **kw):
         opts = V.URAIAN_HAMBATAN[cat]
-        return opts[int(rng.integers(0, len(opts)))].format(**kw)
+        return " ".join(opts[int(rng.integers(0, len(opts)))].format(**kw).split())  # an empty {nama}: one space
 
     def between(a, b):
         a, b = np.datetime64(a, "D"), np.datetime64(b, "D")

@@ -166,3 +166,8 @@ def test_idle_session_ends():
     assert "akun" not in at.session_state
     assert any("tidak aktif" in w.value for w in at.warning)
     assert [t.value for t in at.title] == ["Dasbor Pokmas Lipas"]
+
+
+def test_demo_data_carry_a_banner():
+    at = _login("kanwil")
+    assert any("data demo" in w.value for w in at.warning)

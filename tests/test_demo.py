@@ -14,7 +14,7 @@ from python_calamine import CalamineWorkbook
 from etl import demo
 from etl.demo_xlsx import write_office_workbooks
 
-pytestmark = pytest.mark.slow  # builds and loads the full bapas demo once (≈20 s)
+pytestmark = pytest.mark.slow  # builds and loads the full bapas demo once (≈25 s)
 
 AS_OF = dt.date(2026, 10, 31)
 SEED = 2026
@@ -155,6 +155,38 @@ def test_programme_and_offence_mix(con):
     assert [k for k, _ in top[:4]] == ["Narkotika", "Pencurian", "Kesusilaan/Perlindungan Anak", "Penipuan/Penggelapan"]
     assert 0.45 <= top[0][1] <= 0.58
     assert 35 <= one(con, "select count(distinct pk_nip) from klien")[0] <= 45
+
+
+def test_attendance_schedule_gives_about_44_rows_per_case(con):
+    assert 42 <= one(con, "select (select count(*) from kehadiran) / (select count(*) from klien)")[0] <= 46
+    # wajib lapor: twice a month in the first three months of guidance, then monthly
+    per_month = dict(con.execute("""
+        with wl as (select no_register, date_diff('month', date_trunc('month', tanggal_mulai_bimbingan),
+                                                  date_trunc('month', tanggal)) as m
+                    from kehadiran join klien using (no_register)
+                    where jenis_kegiatan = 'WAJIB_LAPOR' and tanggal_mulai_bimbingan >= date '2021-02-01')
+        select m, count(*) / count(distinct no_register) from wl where m between 1 and 4 group by 1""").fetchall())
+    assert per_month[1] > 1.9 and per_month[2] > 1.9 and per_month[3] == per_month[4] == 1.0
+    # group counselling: both Thursdays for RRI Tinggi, one for the others
+    kep = dict(con.execute("""
+        select kategori_rri = 'Tinggi', count(*) / count(distinct (no_register, date_trunc('month', tanggal)))
+        from kehadiran join klien using (no_register)
+        where jenis_kegiatan = 'BIMBINGAN_KEPRIBADIAN' and kode_program is null group by 1""").fetchall())
+    assert kep[True] > 1.9 and kep[False] == 1.0
+    # weekly pengajian: Wednesdays, Muslim clients, the first six months, more often for narcotics cases
+    rows, wednesdays, muslim, last_day = one(con, """
+        select count(*), bool_and(dayofweek(tanggal) = 3), bool_and(agama = 'Islam'),
+               max(tanggal - tanggal_mulai_bimbingan)
+        from kehadiran join klien using (no_register)
+        where jenis_kegiatan = 'BIMBINGAN_KEAGAMAAN' and kode_program is null""")
+    assert rows > 25_000 and wednesdays and muslim and last_day <= 182
+    referred = dict(con.execute("""
+        select kategori_pidana = 'Narkotika', avg((no_register in (
+                   select no_register from kehadiran
+                   where jenis_kegiatan = 'BIMBINGAN_KEAGAMAAN' and kode_program is null))::int)
+        from klien where agama = 'Islam' and tanggal_mulai_bimbingan between date '2021-01-01' and date '2026-06-01'
+        group by 1""").fetchall())
+    assert 0.45 <= referred[True] <= 0.65 and 0.18 <= referred[False] <= 0.32
 
 
 def test_revocations_are_one_to_three_percent_a_year(con):
