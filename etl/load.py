@@ -131,12 +131,14 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
                         [(code, faktor, label) for code, (faktor, label) in spec.KATEGORI_HAMBATAN.items()])
 
 
+_KEY_QUERIES = {"klien": "select no_register from klien where kode_bapas = ?",
+                "program": "select kode_program from program where kode_bapas = ?",
+                "mitra": "select kode_mitra from mitra where kode_bapas = ?"}
+
+
 def _references(con: duckdb.DuckDBPyConnection) -> References:
-    def keys(sql: str) -> set[tuple[str, str]]:
-        return set(con.execute(sql).fetchall())
-    return References(klien=keys("select kode_bapas, no_register from klien"),
-                      program=keys("select kode_bapas, kode_program from program"),
-                      mitra=keys("select kode_bapas, kode_mitra from mitra"))
+    """Known keys, read from the database one office at a time as validation asks for them."""
+    return References(lambda kind, office: (r[0] for r in con.execute(_KEY_QUERIES[kind], [office]).fetchall()))
 
 
 def _mapping(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
@@ -263,11 +265,10 @@ def _dedupe_across_sheets(con: duckdb.DuckDBPyConnection, sheets: list[Sheet], k
 
 
 def _add_references(refs: References, v: Validated) -> None:
-    target = {"klien": refs.klien, "program": refs.program, "mitra": refs.mitra}.get(v.kind)
-    if target is None or v.rows.num_rows == 0:
+    if v.kind not in _KEY_QUERIES or v.rows.num_rows == 0:
         return
     key = spec.KINDS[v.kind].key[1]
-    target.update(zip(v.rows.column("kode_bapas").to_pylist(), v.rows.column(key).to_pylist()))
+    refs.add(v.kind, zip(v.rows.column("kode_bapas").to_pylist(), v.rows.column(key).to_pylist()))
 
 
 def load_files(paths: list[Path], db_path: Path | str | None = None, kind: str | None = None,
@@ -290,6 +291,7 @@ def load_files(paths: list[Path], db_path: Path | str | None = None, kind: str |
                 for sheet in plan.sheets:
                     if sheet.table.kind == kind_name:
                         sheet.validated = validate(sheet.table, refs, mapping)
+                        sheet.table.values, sheet.table.factorized = None, {}  # raw cells no longer needed
             for plan in accepted:
                 _dedupe_across_sheets_of_kind(con, plan, kind_name)
                 for sheet in plan.sheets:

@@ -22,13 +22,27 @@ ARROW_TYPES = {
 EXTRA_COLUMNS = {"kehadiran": {"kategori_hambatan": pa.string()}, "anggaran": {"melebihi_pagu": pa.bool_()}}
 
 
-@dataclass
 class References:
-    """Keys already known (in the database or accepted earlier in this run), per kode_bapas."""
+    """Keys already known (in the database or accepted earlier in this run), looked up per office on demand.
 
-    klien: set[tuple[str, str]] = field(default_factory=set)
-    program: set[tuple[str, str]] = field(default_factory=set)
-    mitra: set[tuple[str, str]] = field(default_factory=set)
+    `lookup(kind, kode_bapas)` gives the keys stored in the database; only the offices a run touches are read,
+    so a national database costs nothing extra when one office is loaded.
+    """
+
+    def __init__(self, lookup=None):
+        self._lookup = lookup or (lambda kind, office: set())
+        self._keys: dict[tuple[str, str], set] = {}
+
+    def of(self, kind: str, office: str) -> set:
+        """The known keys of one kind (klien, program, mitra) in one office."""
+        if (kind, office) not in self._keys:
+            self._keys[(kind, office)] = set(self._lookup(kind, office))
+        return self._keys[(kind, office)]
+
+    def add(self, kind: str, pairs) -> None:
+        """Keys accepted earlier in this run."""
+        for office, code in pairs:
+            self.of(kind, office).add(code)
 
 
 @dataclass
@@ -292,25 +306,21 @@ def _kehadiran(p, issues: _Issues, refs: References, mapping, load_date) -> None
     dates = _dates(p["tanggal"])
     future = np.flatnonzero((dates > pd.Timestamp(load_date)).to_numpy())
     issues.error(future, "tanggal", f"Tanggal sesudah tanggal pemuatan ({load_date:%d-%m-%Y}) tidak diterima")
-    for name, known, label in (("no_register", refs.klien, "klien"), ("kode_program", refs.program, "program")):
-        unknown = ~issues.rejected & pd.notna(p[name]) & ~_known(p["kode_bapas"], p[name], known)
-        issues.error(np.flatnonzero(unknown), name, lambda i, n=name, lb=label: f"{lb} tidak dikenal: {p[n][i]}")
+    for name, kind in (("no_register", "klien"), ("kode_program", "program")):
+        unknown = ~issues.rejected & pd.notna(p[name]) & ~_known(p["kode_bapas"], p[name], refs, kind)
+        issues.error(np.flatnonzero(unknown), name, lambda i, n=name, lb=kind: f"{lb} tidak dikenal: {p[n][i]}")
     p["kategori_hambatan"] = _map_reasons(p["alasan"], p["status_hadir"], mapping)
 
 
-def _known(kode_bapas: np.ndarray, codes: np.ndarray, known: set[tuple[str, str]]) -> np.ndarray:
-    """Whether each (kode_bapas, code) pair is in a set of known keys."""
+def _known(kode_bapas: np.ndarray, codes: np.ndarray, refs: References, kind: str) -> np.ndarray:
+    """Whether each (kode_bapas, code) pair is a known key of `kind`."""
     out = np.zeros(len(codes), dtype=bool)
     offices = pd.Series(kode_bapas, dtype=object)
     values = pd.Series(codes, dtype=object)
     office_list = offices.dropna().unique().tolist()
-    by_office: dict[str, set] = {o: set() for o in office_list}
-    for kb, code in known:
-        if kb in by_office:
-            by_office[kb].add(code)
     for office in office_list:
         mine = (offices == office).to_numpy() if len(office_list) > 1 else offices.notna().to_numpy()
-        out[mine] = values[mine].isin(by_office[office]).to_numpy()
+        out[mine] = values[mine].isin(refs.of(kind, office)).to_numpy()
     return out
 
 
@@ -335,7 +345,7 @@ def _program(p, issues: _Issues, refs: References, mapping, load_date) -> None:
     kb = p["kode_bapas"]
     for i in range(len(kb)):
         mitra = p["kode_mitra"][i]
-        if mitra is not None and not issues.rejected[i] and (kb[i], mitra) not in refs.mitra:
+        if mitra is not None and not issues.rejected[i] and mitra not in refs.of("mitra", kb[i]):
             issues.warn(i, "kode_mitra", f"mitra {mitra} belum ada di data mitra")
 
 
