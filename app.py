@@ -17,7 +17,7 @@ from etl import config
 
 ROOT = Path(__file__).resolve().parent
 IDLE_MINUTES = 30
-PAGE_TITLES = {"ringkasan": ("Ringkasan", "📊"), "pengguna": ("Pengguna", "👥"), "audit": ("Log Audit", "🔎")}
+PAGE_TITLES = {"ringkasan": "Ringkasan", "pengguna": "Pengguna", "audit": "Log Audit"}  # no emoji: office PCs may lack the font
 log = logging.getLogger("bapas")
 
 st.set_page_config(page_title="Dasbor Pokmas Lipas", page_icon=str(ROOT / "assets" / "ikon.png"), layout="wide")
@@ -169,8 +169,8 @@ def main() -> None:
     if st.sidebar.button("Keluar", key="keluar"):
         logout()
         st.rerun()
-    pages = [st.Page(str(ROOT / "pages" / f"{name}.py"), title=PAGE_TITLES[name][0], icon=PAGE_TITLES[name][1],
-                     url_path=name, default=(i == 0)) for i, name in enumerate(PAGES[account.peran])]
+    pages = [st.Page(str(ROOT / "pages" / f"{name}.py"), title=PAGE_TITLES[name], url_path=name, default=(i == 0))
+             for i, name in enumerate(PAGES[account.peran])]
     st.session_state["halaman_tersedia"] = [page.title for page in pages]
     st.navigation(pages).run()
 

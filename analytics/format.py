@@ -46,7 +46,7 @@ def points(delta, decimals: int = 1) -> str:
     if _missing(delta):
         return "–"
     rounded = round(delta * 100, decimals)
-    sign = "+" if rounded > 0 else ("−" if rounded < 0 else "±")
+    sign = "+" if rounded > 0 else ("-" if rounded < 0 else "±")  # ASCII minus: st.metric reads the sign
     return f"{sign}{number(abs(rounded), decimals)} poin"
 
 
@@ -54,8 +54,26 @@ def change(delta, decimals: int = 0) -> str:
     """A change of a count: +12 / −3 / ±0."""
     if _missing(delta):
         return "–"
-    sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
+    sign = "+" if delta > 0 else ("-" if delta < 0 else "±")  # ASCII minus: st.metric reads the sign
     return f"{sign}{number(abs(delta), decimals)}"
+
+
+def code(value: str | None) -> str:
+    """A vocabulary code as words: 'INSTANSI_PEMERINTAH' → 'Instansi Pemerintah', 'PB' stays 'PB'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = str(value)
+    if len(text) <= 4 or not text.isupper():
+        return text
+    return " ".join(word.capitalize() for word in text.split("_"))
+
+
+def timestamp(value) -> str:
+    """An ISO timestamp as '28 Nov 2026 23.33' (Indonesian time notation)."""
+    if not value:
+        return ""
+    moment = dt.datetime.fromisoformat(str(value))
+    return f"{date(moment.date())} {moment:%H.%M}"
 
 
 def date(day: dt.date | None) -> str:

@@ -138,7 +138,7 @@ def key_figures(filters: Filters, viewer: Viewer, db_path: Path | None = None) -
     count("kasus_berakhir", "Kasus berakhir")
     share("kepatuhan", "Kepatuhan wajib lapor", "hadir", "wajib")
     share("partisipasi", "Partisipasi program", "klien_ikut", "klien_aktif_periode")
-    share("sejahtera", "Klien berakhir yang bekerja/berusaha", "berakhir_sejahtera", "berakhir_dinilai")
+    share("sejahtera", "Berakhir & bekerja/usaha", "berakhir_sejahtera", "berakhir_dinilai")
     count("pencabutan", "Pencabutan")
     value, prev = _share(now["realisasi"], now["pagu"]), _share(before["realisasi"], before["pagu"])
     delta = fmt.points(value - prev) if value is not None and prev is not None else ""

@@ -8,6 +8,7 @@ from ui import guard, store
 
 guard("pengguna")
 st.title("Pengguna")
+st.caption("Saringan di panel samping tidak berlaku di halaman ini.")
 me = st.session_state["akun"]
 accounts = store()
 users = accounts.users(me)
@@ -24,7 +25,7 @@ with st.form("tambah_pengguna", clear_on_submit=True):
     c1, c2 = st.columns(2)
     username = c1.text_input("Nama pengguna (huruf kecil, angka, titik, garis)")
     full_name = c2.text_input("Nama lengkap")
-    role = c1.selectbox("Peran", ROLES, format_func=ROLE_LABELS.get)
+    role = c1.selectbox("Peran", ROLES, index=ROLES.index("kanwil"), format_func=ROLE_LABELS.get)  # least power
     nip = c2.text_input("NIP PK (18 digit, wajib untuk peran PK)")
     password = c1.text_input("Kata sandi awal (minimal 8 karakter)", type="password")
     if st.form_submit_button("Tambah"):
@@ -36,7 +37,7 @@ with st.form("tambah_pengguna", clear_on_submit=True):
             st.error(str(exc))
 
 st.subheader("Nonaktifkan, aktifkan, atau setel ulang kata sandi")
-others = [u.nama_pengguna for u in users]
+others = [u.nama_pengguna for u in users if u.nama_pengguna != me.nama_pengguna]
 if others:
     target = st.selectbox("Pengguna", others, key="pengguna_target")
     chosen = next(u for u in users if u.nama_pengguna == target)

@@ -25,9 +25,9 @@ st.caption("Arahkan kursor ke tanda tanya pada tiap angka untuk definisinya (DAT
 trend = cached(ringkasan.compliance_trend)(ctx.filters, ctx.viewer)
 if not trend.empty:
     st.plotly_chart(charts.compliance_trend(trend), config={"displaylogo": False}, width="stretch")
-    st.caption(f"Apa yang ditampilkan: WAJIB_LAPOR yang HADIR atau TERLAMBAT (dan HADIR saja) ÷ semua WAJIB_LAPOR "
-               f"terjadwal, per bulan, 12 bulan s.d. akhir periode; siapa yang dihitung: klien sesuai saringan. "
-               f"Data s.d. {fmt.date(ctx.as_of)}.")
+    st.caption(f"Apa yang ditampilkan: wajib lapor yang hadir atau terlambat (dan yang tepat waktu saja) ÷ semua "
+               f"wajib lapor terjadwal, per bulan, 12 bulan s.d. akhir periode; siapa yang dihitung: klien sesuai "
+               f"saringan. Data s.d. {fmt.date(ctx.as_of)}.")
     download(trend[["bulan", "wajib", "hadir", "tepat_waktu", "izin", "tidak_hadir"]], "kepatuhan-wajib-lapor",
              PAGE)
 
@@ -62,13 +62,14 @@ elif rows is None:
 ending = cached(ringkasan.agreements_ending)(ctx.filters)
 st.markdown(f"**Perjanjian kerja sama (PKS) mitra yang berakhir dalam 60 hari: {len(ending)}**")
 if not ending.empty:
-    ending = ending.assign(berlaku_sampai=ending["berlaku_sampai"].map(lambda d: fmt.date(d.date())))
+    ending = ending.assign(berlaku_sampai=ending["berlaku_sampai"].map(lambda d: fmt.date(d.date())),
+                           jenis_mitra=ending["jenis_mitra"].map(fmt.code))
     st.dataframe(ending.rename(columns={"kode_mitra": "Kode", "nama_mitra": "Mitra", "jenis_mitra": "Jenis",
                                         "nomor_pks": "No. PKS", "berlaku_sampai": "Berlaku sampai"}),
                  hide_index=True, width="stretch")
 
 deviations = cached(ringkasan.budget_deviations)(ctx.filters)
-st.markdown(f"**Bulan dengan realisasi menyimpang > 10 poin dari rencana (RPD): {len(deviations)}**")
+st.markdown(f"**Bulan dengan realisasi menyimpang lebih dari 10% dari rencana (RPD): {len(deviations)}**")
 if not deviations.empty:
     table = deviations.assign(
         Bulan=[fmt.month(__import__("datetime").date(int(y), int(m), 1))

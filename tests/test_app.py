@@ -128,7 +128,7 @@ def test_kepala_reads_the_audit_log():
     at.switch_page("pages/audit.py").run()
     assert not at.exception
     log = at.dataframe[0].value
-    assert {"MASUK", "LIHAT_DATA_PERORANGAN"} <= set(log["Aksi"])
+    assert {"Masuk", "Lihat Data Perorangan"} <= set(log["Aksi"])
 
 
 def test_a_shared_link_reproduces_the_filters(_app_env):
