@@ -171,3 +171,16 @@ def test_idle_session_ends():
 def test_demo_data_carry_a_banner():
     at = _login("kanwil")
     assert any("data demo" in w.value for w in at.warning)
+
+
+@pytest.mark.slow
+def test_fresh_start_builds_the_demo_database(tmp_path, monkeypatch):
+    db = tmp_path / "baru" / "bapas.duckdb"
+    monkeypatch.setenv("BAPAS_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=240).run()
+    assert not at.exception and db.is_file()
+    assert [t.value for t in at.title] == ["Dasbor Pokmas Lipas"]
+    at.text_input(key="masuk_nama").input("kepala")
+    at.text_input(key="masuk_sandi").input(PASSWORDS["kepala"])
+    at.button[0].click().run()
+    assert any("data demo" in w.value for w in at.warning) and len(at.metric) == 8
