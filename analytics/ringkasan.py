@@ -255,9 +255,23 @@ def compliance_trend(filters: Filters, viewer: Viewer, db_path: Path | None = No
         group by 1 order by 1""", {**filters.params(), "dari": start}, db_path)
     frame["kepatuhan"] = frame["hadir"] / frame["wajib"]
     frame["tepat_waktu_persen"] = frame["tepat_waktu"] / frame["wajib"]
-    if viewer.suppressed:  # a rate built on a small count is hidden with it
-        small = frame["wajib"].map(is_small) | frame["hadir"].map(is_small)
-        frame.loc[small, ["kepatuhan", "tepat_waktu_persen"]] = None
-        for column in ("wajib", "hadir", "tepat_waktu", "izin", "tidak_hadir"):
-            frame[column] = [SMALL if is_small(n) else n for n in frame[column]]
+    if viewer.suppressed and not frame.empty:
+        frame = _suppress_attendance(frame)
     return frame
+
+
+def _suppress_attendance(frame: pd.DataFrame) -> pd.DataFrame:
+    """Small-number rule over months × (on time, late, excused, missed) with the monthly total shown."""
+    from analytics.privacy import suppression_mask
+    parts = pd.DataFrame({"tepat_waktu": frame["tepat_waktu"], "terlambat": frame["hadir"] - frame["tepat_waktu"],
+                          "izin": frame["izin"], "tidak_hadir": frame["tidak_hadir"]}).astype(int)
+    mask = suppression_mask(parts, margins=True).iloc[:-1]  # the column-total row is not shown anywhere
+    hidden = {column: mask[column].to_numpy() for column in parts}
+    hidden["hadir"] = hidden["tepat_waktu"] | hidden["terlambat"]
+    hidden["wajib"] = mask["Jumlah"].to_numpy()
+    out = frame.copy()
+    for column in ("wajib", "hadir", "tepat_waktu", "izin", "tidak_hadir"):
+        out[column] = [SMALL if h else int(n) for n, h in zip(frame[column], hidden[column])]
+    out.loc[hidden["hadir"] | hidden["wajib"], "kepatuhan"] = None  # a rate built on a hidden count is hidden
+    out.loc[hidden["tepat_waktu"] | hidden["wajib"], "tepat_waktu_persen"] = None
+    return out

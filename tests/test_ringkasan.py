@@ -98,7 +98,17 @@ def test_compliance_trend_matches_sql_and_hides_small_counts_for_kanwil(demo_db)
     shown = ringkasan.compliance_trend(october, Viewer("k", "kepala"), db_path=demo_db)
     assert (hidden == "<10").any().any(), "the smallest caseload should give small monthly counts"
     for (_, h), (_, s) in zip(hidden.iterrows(), shown.iterrows()):
-        if 1 <= s["wajib"] <= 9 or 1 <= s["hadir"] <= 9:
-            assert pd.isna(h["kepatuhan"])
-        for column in ("wajib", "hadir", "izin", "tidak_hadir"):
-            assert h[column] == ("<10" if 1 <= s[column] <= 9 else s[column])
+        late = s["hadir"] - s["tepat_waktu"]
+        for column, value in (("tepat_waktu", s["tepat_waktu"]), ("izin", s["izin"]),
+                              ("tidak_hadir", s["tidak_hadir"]), ("wajib", s["wajib"])):
+            if 1 <= value <= 9:
+                assert h[column] == "<10"
+            assert h[column] in ("<10", value)
+        if 1 <= late <= 9:
+            assert h["hadir"] == "<10" or h["tepat_waktu"] == "<10"
+        visible = [h[c] for c in ("tepat_waktu", "izin", "tidak_hadir")]
+        # a lone hidden part next to a visible total would be recomputable: never exactly one hidden
+        if h["wajib"] != "<10" and h["hadir"] != "<10":
+            assert sum(v == "<10" for v in visible[1:]) != 1
+        if pd.isna(h["kepatuhan"]) is False:
+            assert h["hadir"] != "<10" and h["wajib"] != "<10"
