@@ -41,6 +41,7 @@ _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:\s+\d{1,2}[:.]\d{2}(?::\d{2})?)?$")
 _DMY_SHORT = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2})$")
 _D_MONTH_Y = re.compile(r"^(\d{1,2})[\s\-/.]*([a-z]+)\.?[\s\-/.,]*(\d{2,4})$", re.I)
+_TIME_SUFFIX = re.compile(r"\s*,?\s+(pukul|jam)?\s*\d{1,2}[:.]\d{2}([:.]\d{2})?\s*(WIB|WITA|WIT)?$", re.I)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 DATE_HINT = "contoh yang diterima: 12/03/2022, 12 Maret 2022, 2022-03-12"
 
@@ -138,6 +139,7 @@ def parse_date(value: object) -> Parsed:
         except (TypeError, ValueError):
             pass
     text = _WEEKDAY_PREFIX.sub("", text).strip().rstrip(".")
+    text = _TIME_SUFFIX.sub("", text) if not _ISO.match(text) else text
     if m := _ISO.match(text):
         return _make_date(int(m[1]), int(m[2]), int(m[3]))
     if m := _DMY.match(text):
