@@ -17,7 +17,9 @@ from etl import config
 
 ROOT = Path(__file__).resolve().parent
 IDLE_MINUTES = 30
-PAGE_TITLES = {"ringkasan": "Ringkasan", "pengguna": "Pengguna", "audit": "Log Audit"}  # no emoji: office PCs may lack the font
+# no emoji icons: office PCs may lack the font
+PAGE_TITLES = {"ringkasan": "Ringkasan", "partisipasi": "Partisipasi & Kesejahteraan", "anggaran": "Anggaran",
+               "hambatan": "Hambatan", "mitra": "Mitra", "audit": "Log Audit", "pengguna": "Pengguna"}
 log = logging.getLogger("bapas")
 
 st.set_page_config(page_title="Dasbor Pokmas Lipas", page_icon=str(ROOT / "assets" / "ikon.png"), layout="wide")
@@ -169,8 +171,9 @@ def main() -> None:
     if st.sidebar.button("Keluar", key="keluar"):
         logout()
         st.rerun()
+    names = [name for name in PAGES[account.peran] if (ROOT / "pages" / f"{name}.py").is_file()]
     pages = [st.Page(str(ROOT / "pages" / f"{name}.py"), title=PAGE_TITLES[name], url_path=name, default=(i == 0))
-             for i, name in enumerate(PAGES[account.peran])]
+             for i, name in enumerate(names)]
     st.session_state["halaman_tersedia"] = [page.title for page in pages]
     st.navigation(pages).run()
 

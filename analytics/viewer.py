@@ -9,12 +9,13 @@ ROLE_LABELS = {"kepala": "Kepala Bapas", "pk": "Pembimbing Kemasyarakatan", "ana
 AGGREGATE_ONLY = frozenset({"kanwil", "operator"})
 
 # Pages (file stems under pages/) each role sees, in menu order.
+MONITORING = ("partisipasi", "anggaran", "hambatan", "mitra")
 PAGES = {
-    "kepala": ("ringkasan", "audit", "pengguna"),
-    "pk": ("ringkasan",),
-    "analis": ("ringkasan",),
-    "kanwil": ("ringkasan",),
-    "operator": ("ringkasan", "pengguna"),
+    "kepala": ("ringkasan", *MONITORING, "audit", "pengguna"),
+    "pk": ("ringkasan", *MONITORING),
+    "analis": ("ringkasan", *MONITORING),
+    "kanwil": ("ringkasan", *MONITORING),
+    "operator": ("ringkasan", *MONITORING, "pengguna"),
 }
 
 

@@ -17,7 +17,7 @@ from etl import config, extract, spec
 from etl.validate import References, Validated, validate
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
-SQL_FILES = ("schema.sql", "views.sql")
+SQL_FILES = ("schema.sql", "views.sql")  # then every views_*.sql (one per page), in name order
 Progress = Callable[[str, float], None]
 
 
@@ -121,8 +121,8 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    for name in SQL_FILES:
-        con.execute((SQL_DIR / name).read_text(encoding="utf-8"))
+    for path in [SQL_DIR / name for name in SQL_FILES] + sorted(SQL_DIR.glob("views_*.sql")):
+        con.execute(path.read_text(encoding="utf-8"))
     if con.execute("select count(*) from peta_alasan").fetchall()[0][0] == 0:
         con.executemany("insert into peta_alasan values (?, ?, ?)",
                         [(i + 1, word, cat) for i, (word, cat) in enumerate(spec.PETA_ALASAN)])

@@ -80,14 +80,43 @@ def audit_view_once(page: str, rows: int, what: str) -> None:
         audit("LIHAT_DATA_PERORANGAN", page, rows, what)
 
 
-def download(frame: pd.DataFrame, name: str, page: str, label: str = "Unduh data (.csv)", person_level: bool = False):
-    """A download button for a table's data; every download is audited."""
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, sep=";", decimal=",")
-    action = "UNDUH"
-    st.download_button(label, buffer.getvalue().encode("utf-8-sig"), file_name=f"{name}.csv", mime="text/csv",
-                       key=f"unduh-{page}-{name}", on_click=audit, args=(action, page, len(frame),
-                                                                           f"{name}{' (perorangan)' if person_level else ''}"))
+def download(frame: pd.DataFrame, name: str, page: str, person_level: bool = False) -> None:
+    """CSV and XLSX downloads of a table's data (formula-safe); every download is audited."""
+    from analytics.export import to_csv, to_xlsx
+    note = f"{name}{' (perorangan)' if person_level else ''}"
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button("Unduh CSV", to_csv(frame), file_name=f"{name}.csv", mime="text/csv",
+                         key=f"unduh-csv-{page}-{name}", on_click=audit, args=("UNDUH", page, len(frame), note))
+    right.download_button("Unduh XLSX", to_xlsx(frame), file_name=f"{name}.xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"unduh-xlsx-{page}-{name}", on_click=audit, args=("UNDUH", page, len(frame), note))
+
+
+def chart(figure, frame: pd.DataFrame, name: str, page: str, caption: str, kinds: tuple[str, ...]) -> None:
+    """A chart with the house conventions: caption (what / who is counted), as-of date, sources, download."""
+    from analytics import format as fmt
+    from analytics.people import sources
+    ctx = context()
+    st.plotly_chart(figure, config={"displaylogo": False}, width="stretch", key=f"grafik-{page}-{name}")
+    source = cached(sources)(kinds)
+    st.caption(f"{caption} Data s.d. {fmt.date(ctx.as_of)}." + (f" Sumber: {source}." if source else ""))
+    download(frame, name, page)
+
+
+def drilldown(page: str, label: str, fetch, what: str) -> None:
+    """The clients behind a figure, where the role allows it (audited); otherwise a plain note."""
+    ctx = context()
+    if ctx.viewer.person_level is None:
+        st.caption("Daftar klien di balik angka ini tidak tersedia untuk peran Anda (hanya data agregat).")
+        return
+    with st.expander(label):
+        rows = fetch()
+        if rows.empty:
+            st.info("Tidak ada klien yang dapat Anda lihat untuk pilihan ini.")
+            return
+        audit_view_once(page, len(rows), what)
+        st.dataframe(rows, hide_index=True, width="stretch")
+        download(rows, what.replace(" ", "-"), page, person_level=True)
 
 
 def data_version() -> str:
