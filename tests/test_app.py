@@ -12,8 +12,21 @@ from analytics.viewer import Viewer
 
 APP = "../app.py"
 PASSWORDS = {u: f"{u}-demo-2026" for u in ("kepala", "pk1", "analis", "kanwil", "operator")}
-NAV = {"kepala": ["Ringkasan", "Log Audit", "Pengguna"], "pk1": ["Ringkasan"], "analis": ["Ringkasan"],
-       "kanwil": ["Ringkasan"], "operator": ["Ringkasan", "Pengguna"]}
+ROLE_OF = {"kepala": "kepala", "pk1": "pk", "analis": "analis", "kanwil": "kanwil", "operator": "operator"}
+ADMIN_PAGES = {"kepala": {"Log Audit", "Pengguna"}, "operator": {"Pengguna"}}
+
+
+def _expected_nav(user: str) -> list[str]:
+    """The role's pages (analytics.viewer.PAGES) whose files exist, in menu order."""
+    from pathlib import Path
+    from analytics.viewer import PAGES
+    titles = {"ringkasan": "Ringkasan", "partisipasi": "Partisipasi & Kesejahteraan", "anggaran": "Anggaran",
+              "hambatan": "Hambatan", "mitra": "Mitra", "audit": "Log Audit", "pengguna": "Pengguna"}
+    pages = Path(__file__).resolve().parent.parent / "pages"
+    return [titles[n] for n in PAGES[ROLE_OF[user]] if (pages / f"{n}.py").is_file()]
+
+
+NAV = {user: _expected_nav(user) for user in ROLE_OF}
 
 
 @pytest.fixture(autouse=True)
@@ -56,6 +69,7 @@ def test_each_role_sees_its_pages_and_a_working_ringkasan(user, _app_env):
     at = _login(user)
     assert not at.exception and not at.error
     assert at.session_state["halaman_tersedia"] == NAV[user]
+    assert {"Log Audit", "Pengguna"} & set(NAV[user]) == ADMIN_PAGES.get(user, set())
     assert [t.value for t in at.title] == ["Ringkasan"]
     ctx = at.session_state["konteks"]
     expected = ringkasan.key_figures(ctx.filters, ctx.viewer, db_path=_app_env)
