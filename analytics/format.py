@@ -14,7 +14,14 @@ SMALL = "<10"
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN, pd.NA and NaT."""
+    if value is None:
+        return True
+    try:
+        import pandas as pd
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def number(value, decimals: int = 0) -> str:

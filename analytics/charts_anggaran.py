@@ -1,0 +1,239 @@
+"""Chart builders of the Anggaran page: a DataFrame in (analytics.anggaran), a Plotly figure out."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from analytics import format as fmt
+from analytics.anggaran import ACCOUNT_GROUPS, DEVIATION_THRESHOLD, GENERAL, number, rupiah
+
+PAGU_COLOUR = "#CFD8DC"
+REALISASI_COLOUR = "#1565C0"
+RENCANA_COLOUR = "#EF6C00"
+OVER_COLOUR = "#C62828"
+NEUTRAL_COLOUR = "#78909C"
+GENERAL_COLOUR = "#90A4AE"
+GROUP_COLOURS = {"porsi_transport_honor": "#5E35B1", "porsi_konsumsi_bahan": "#00897B", "porsi_lainnya": "#B0BEC5"}
+_CONFIG_HEIGHT = dict(base=150, per_row=38)
+
+
+def money_scale(largest) -> tuple[float, str, str]:
+    """Divisor, tick suffix and unit words for a money axis: (1e6, ' jt', 'juta rupiah')."""
+    largest = 0 if largest is None or (isinstance(largest, float) and math.isnan(largest)) else abs(largest)
+    if largest >= 1e9:
+        return 1e9, " M", "miliar rupiah"
+    if largest >= 1e6:
+        return 1e6, " jt", "juta rupiah"
+    if largest >= 1e3:
+        return 1e3, " rb", "ribu rupiah"
+    return 1, "", "rupiah"
+
+
+def _money_axis(largest, title: str) -> tuple[dict, float]:
+    divisor, suffix, words = money_scale(largest)
+    return dict(title=f"{title} ({words})", tickprefix="Rp ", ticksuffix=suffix, tickformat=",~f",
+                rangemode="tozero"), divisor
+
+
+def _height(rows: int) -> int:
+    return _CONFIG_HEIGHT["base"] + _CONFIG_HEIGHT["per_row"] * max(rows, 1)
+
+
+def _values(series: pd.Series, divisor: float = 1) -> list:
+    return [None if pd.isna(v) else float(v) / divisor for v in series]
+
+
+def _max(*series: pd.Series) -> float:
+    values = [float(v) for s in series for v in s if not pd.isna(v)]
+    return max(values) if values else 0
+
+
+def pagu_vs_realisasi(frame: pd.DataFrame, tahun: int, sampai: int) -> go.Figure:
+    """Per account: the pagu as a wide light bar, the realisation over it, absorption % at its end."""
+    axis, divisor = _money_axis(_max(frame["pagu"], frame["realisasi"]), "Rupiah")
+    labels = [f"{a} (melebihi pagu)" if over else a for a, over in zip(frame["akun"], frame["melebihi_pagu"])]
+    figure = go.Figure()
+    figure.add_bar(y=labels, x=_values(frame["pagu"], divisor), orientation="h", name="Pagu",
+                   marker_color=PAGU_COLOUR, width=0.8, customdata=frame["pagu"].map(rupiah),
+                   hovertemplate="%{y}<br>Pagu: %{customdata}<extra></extra>")
+    colours = [OVER_COLOUR if over else REALISASI_COLOUR for over in frame["melebihi_pagu"]]
+    figure.add_bar(y=labels, x=_values(frame["realisasi"].fillna(0), divisor), orientation="h",
+                   name=f"Realisasi s.d. {fmt.BULAN_SINGKAT[sampai]}", marker_color=colours, width=0.45,
+                   text=frame["serapan"].map(fmt.percent), textposition="outside", cliponaxis=False,
+                   customdata=list(zip(frame["realisasi"].map(rupiah), frame["serapan"].map(fmt.percent))),
+                   hovertemplate="%{y}<br>Realisasi: %{customdata[0]}<br>Serapan: %{customdata[1]}<extra></extra>")
+    if frame["melebihi_pagu"].any():
+        figure.add_bar(y=[None], x=[None], orientation="h", name="Realisasi melebihi pagu", marker_color=OVER_COLOUR)
+    figure.update_layout(template="bapas", title=f"Pagu dan realisasi per akun belanja, TA {tahun}",
+                         barmode="overlay", height=_height(len(frame)), xaxis=axis,
+                         yaxis=dict(title="Akun belanja", autorange="reversed", automargin=True))
+    return figure
+
+
+def absorption_heatmap(frame: pd.DataFrame) -> go.Figure:
+    """Absorption % per budget year (columns) and account (rows); a star marks an account with lines over pagu."""
+    years = sorted(frame["tahun_anggaran"].unique())
+    accounts = list(dict.fromkeys(frame["akun"]))
+    table = frame.pivot(index="akun", columns="tahun_anggaran", values="serapan").reindex(index=accounts,
+                                                                                          columns=years)
+    over = frame.pivot(index="akun", columns="tahun_anggaran", values="melebihi_pagu").reindex(
+        index=accounts, columns=years).fillna(False).astype(bool)
+    text = [[("–" if pd.isna(v) else fmt.percent(v)) + (" *" if o else "") for v, o in zip(row, flags)]
+            for row, flags in zip(table.to_numpy(), over.to_numpy())]
+    z = [[None if pd.isna(v) else round(float(v) * 100, 1) for v in row] for row in table.to_numpy()]
+    figure = go.Figure(go.Heatmap(
+        x=[f"TA {y}" for y in years], y=accounts, z=z, text=text, texttemplate="%{text}",
+        # low absorption pale orange, on plan blue, above the ceiling red (values outside 40–110% take the ends)
+        zmin=40, zmax=110, colorscale=[[0, "#FFCC80"], [4 / 7, "#BBDEFB"], [6 / 7, "#1565C0"], [1, "#C62828"]],
+        colorbar=dict(title=dict(text="Serapan"), tickvals=[40, 60, 80, 100, 110],
+                      ticktext=["≤40%", "60%", "80%", "100%", "≥110%"]), xgap=2, ygap=2,
+        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>"))
+    figure.update_layout(template="bapas", title="Serapan anggaran per tahun anggaran dan akun",
+                         height=_height(len(accounts)),
+                         xaxis=dict(title="Tahun anggaran", side="bottom", type="category"),
+                         yaxis=dict(title="Akun belanja", autorange="reversed", automargin=True))
+    return figure
+
+
+def monthly_plan_vs_realisation(frame: pd.DataFrame, tahun: int, mean_deviation: float | None) -> go.Figure:
+    """Monthly realisation bars against the plan (RPD) line; below, the deviation with the 10% line and the mean."""
+    axis, divisor = _money_axis(_max(frame["rencana"], frame["realisasi"]), "Rupiah")
+    months = list(frame["nama_bulan"])
+    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.08)
+    figure.add_bar(x=months, y=_values(frame["realisasi"], divisor), name="Realisasi", marker_color=REALISASI_COLOUR,
+                   customdata=frame["realisasi"].map(rupiah),
+                   hovertemplate="%{x}: realisasi %{customdata}<extra></extra>", row=1, col=1)
+    figure.add_scatter(x=months, y=_values(frame["rencana"], divisor), name="Rencana (RPD)", mode="lines+markers",
+                       line=dict(color=RENCANA_COLOUR, width=3), customdata=frame["rencana"].map(rupiah),
+                       hovertemplate="%{x}: rencana %{customdata}<extra></extra>", row=1, col=1)
+    above = frame["di_atas_ambang"].fillna(False).astype(bool)
+    figure.add_bar(x=months, y=_values(frame["deviasi"], 0.01), name=f"Deviasi > {fmt.percent(DEVIATION_THRESHOLD, 0)}",
+                   marker_color=[OVER_COLOUR if a else NEUTRAL_COLOUR for a in above],
+                   text=[("" if pd.isna(v) else fmt.percent(v)) for v in frame["deviasi"]], textposition="outside",
+                   cliponaxis=False, showlegend=False,
+                   hovertemplate="%{x}: deviasi %{text}<extra></extra>", row=2, col=1)
+    figure.add_bar(x=[None], y=[None], name=f"Deviasi di atas {fmt.percent(DEVIATION_THRESHOLD, 0)}",
+                   marker_color=OVER_COLOUR, row=2, col=1)
+    figure.add_bar(x=[None], y=[None], name=f"Deviasi s.d. {fmt.percent(DEVIATION_THRESHOLD, 0)}",
+                   marker_color=NEUTRAL_COLOUR, row=2, col=1)
+    # the two line labels sit in the right margin, pushed apart when the lines are close
+    deviations = [v for v in frame["deviasi"] if not pd.isna(v)]
+    top = max([DEVIATION_THRESHOLD, mean_deviation or 0, *deviations]) * 100 * 1.3
+    close = mean_deviation is not None and abs(mean_deviation - DEVIATION_THRESHOLD) * 100 < top * 0.12
+    apart = 7 if close else 0
+    below = mean_deviation is not None and mean_deviation < DEVIATION_THRESHOLD
+    figure.add_hline(y=DEVIATION_THRESHOLD * 100, line=dict(color=OVER_COLOUR, dash="dash", width=1.5),
+                     annotation=dict(text=f"batas {fmt.percent(DEVIATION_THRESHOLD, 0)}", font=dict(color=OVER_COLOUR),
+                                     yshift=apart if below else -apart),
+                     annotation_position="right", row=2, col=1)
+    if mean_deviation is not None:
+        figure.add_hline(y=mean_deviation * 100, line=dict(color="#212121", dash="dot", width=1.5),
+                         annotation=dict(text=f"rata-rata<br>{fmt.percent(mean_deviation)}",
+                                         yshift=-apart * 2 if below else apart * 2),
+                         annotation_position="right", row=2, col=1)
+    figure.update_layout(template="bapas", title=f"Realisasi bulanan dibanding rencana penarikan (RPD), TA {tahun}",
+                         height=560, barmode="overlay", bargap=0.3, margin=dict(r=100))
+    figure.update_yaxes(axis, row=1, col=1)
+    figure.update_yaxes(title="Deviasi (%)", ticksuffix="%", range=[0, top], row=2, col=1)
+    figure.update_xaxes(title="Bulan", row=2, col=1)
+    return figure
+
+
+def cumulative_absorption(frame: pd.DataFrame, tahun: int) -> go.Figure:
+    """Cumulative realisation ÷ pagu against the cumulative plan and the straight line k/12, in percent."""
+    months = list(frame["nama_bulan"])
+    figure = go.Figure()
+    figure.add_scatter(x=months, y=[v * 100 for v in frame["garis_lurus"]], name="Garis lurus (bulan ke-k ÷ 12)",
+                       mode="lines", line=dict(color=NEUTRAL_COLOUR, dash="dot", width=2),
+                       hovertemplate="%{x}: %{y:.1f}%<extra>garis lurus</extra>")
+    figure.add_scatter(x=months, y=_values(frame["rencana_kumulatif_persen"], 0.01), name="Rencana kumulatif (RPD)",
+                       mode="lines+markers", line=dict(color=RENCANA_COLOUR, dash="dash", width=2),
+                       customdata=frame["rencana_kumulatif"].map(rupiah),
+                       hovertemplate="%{x}: %{y:.1f}% (%{customdata})<extra>rencana</extra>")
+    figure.add_scatter(x=months, y=_values(frame["serapan_kumulatif"], 0.01), name="Realisasi kumulatif",
+                       mode="lines+markers", line=dict(color=REALISASI_COLOUR, width=4),
+                       customdata=frame["realisasi_kumulatif"].map(rupiah),
+                       hovertemplate="%{x}: %{y:.1f}% (%{customdata})<extra>realisasi</extra>")
+    top = max(100, *[v * 100 for v in frame["serapan_kumulatif"] if not pd.isna(v)],
+              *[v * 100 for v in frame["rencana_kumulatif_persen"] if not pd.isna(v)])
+    figure.update_layout(template="bapas", title=f"Serapan kumulatif terhadap pagu, TA {tahun}", height=420,
+                         yaxis=dict(title="% dari pagu tahunan", ticksuffix="%", range=[0, top * 1.05]),
+                         xaxis=dict(title="Bulan"))
+    return figure
+
+
+def spending_by_program(frame: pd.DataFrame, tahun: int, sampai: int) -> go.Figure:
+    """Per program run (and the general lines): pagu as a light bar, realisation over it with its share."""
+    axis, divisor = _money_axis(_max(frame["pagu"], frame["realisasi"]), "Rupiah")
+    general = [str(p).endswith(GENERAL) for p in frame["program"]]
+    figure = go.Figure()
+    figure.add_bar(y=frame["program"], x=_values(frame["pagu"], divisor), orientation="h", name="Pagu",
+                   marker_color=PAGU_COLOUR, width=0.8, customdata=frame["pagu"].map(rupiah),
+                   hovertemplate="%{y}<br>Pagu: %{customdata}<extra></extra>")
+    figure.add_bar(y=frame["program"], x=_values(frame["realisasi"].fillna(0), divisor), orientation="h",
+                   name=f"Realisasi s.d. {fmt.BULAN_SINGKAT[sampai]}", width=0.45,
+                   marker_color=[GENERAL_COLOUR if g else REALISASI_COLOUR for g in general],
+                   text=[f"{rupiah(r)} ({fmt.percent(p)} dari realisasi)" for r, p in
+                         zip(frame["realisasi"].fillna(0), frame["porsi"])],
+                   textposition="outside", cliponaxis=False,
+                   customdata=list(zip(frame["realisasi"].map(rupiah), frame["serapan"].map(fmt.percent))),
+                   hovertemplate="%{y}<br>Realisasi: %{customdata[0]}<br>Serapan: %{customdata[1]}<extra></extra>")
+    largest = _max(frame["pagu"], frame["realisasi"]) / divisor
+    figure.update_layout(template="bapas", title=f"Belanja per program, TA {tahun}", barmode="overlay",
+                         height=_height(len(frame)), xaxis={**axis, "range": [0, largest * 1.45]},
+                         yaxis=dict(title="Program", autorange="reversed", automargin=True))
+    return figure
+
+
+def cost_per_participant(frame: pd.DataFrame) -> go.Figure:
+    """Per program run: realisation per participant and per attended hour, side by side; hidden counts say '<10'."""
+    per_person, person_div = _money_axis(_max(frame["biaya_per_peserta"]), "Rupiah per peserta")
+    per_hour, hour_div = _money_axis(_max(frame["biaya_per_jam"]), "Rupiah per jam hadir")
+    figure = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
+                           subplot_titles=("Biaya per peserta", "Biaya per jam hadir"))
+    people = [fmt.SMALL if hidden else number(n) for n, hidden in zip(frame["peserta"], frame["disembunyikan"])]
+    figure.add_bar(y=frame["program"], x=_values(frame["biaya_per_peserta"], person_div), orientation="h",
+                   marker_color=REALISASI_COLOUR, name="Biaya per peserta", showlegend=False,
+                   text=[("" if pd.isna(v) else rupiah(v)) for v in frame["biaya_per_peserta"]],
+                   textposition="auto", customdata=list(zip(frame["realisasi"].map(rupiah), people)),
+                   hovertemplate="%{y}<br>Realisasi %{customdata[0]} ÷ %{customdata[1]} peserta<extra></extra>",
+                   row=1, col=1)
+    hidden = frame["disembunyikan"].astype(bool) | frame["biaya_per_peserta"].isna()
+    if hidden.any():
+        notes = [f"{fmt.SMALL} peserta, disembunyikan" if h else "tanpa peserta"
+                 for h in frame.loc[hidden, "disembunyikan"].astype(bool)]
+        figure.add_scatter(y=frame.loc[hidden, "program"], x=[0] * int(hidden.sum()), mode="text", text=notes,
+                           textposition="middle right", textfont=dict(color="#616161"), showlegend=False,
+                           hoverinfo="skip", row=1, col=1)
+    figure.add_bar(y=frame["program"], x=_values(frame["biaya_per_jam"], hour_div), orientation="h",
+                   marker_color="#00897B", name="Biaya per jam hadir", showlegend=False,
+                   text=[("" if pd.isna(v) else rupiah(v)) for v in frame["biaya_per_jam"]], textposition="auto",
+                   customdata=list(zip(frame["realisasi"].map(rupiah), frame["jam_hadir"].map(number))),
+                   hovertemplate="%{y}<br>Realisasi %{customdata[0]} ÷ %{customdata[1]} jam hadir<extra></extra>",
+                   row=1, col=2)
+    figure.update_layout(template="bapas", title="Biaya per peserta dan per jam hadir tiap program",
+                         height=_height(len(frame)) + 30, margin=dict(t=100))
+    figure.update_xaxes(per_person, row=1, col=1)
+    figure.update_xaxes(per_hour, row=1, col=2)
+    figure.update_yaxes(title="Program", autorange="reversed", automargin=True, row=1, col=1)
+    return figure
+
+
+def program_cost_composition(frame: pd.DataFrame) -> go.Figure:
+    """Per program run: shares of its realisation by account group, as 100% stacked bars."""
+    figure = go.Figure()
+    for column, label in ACCOUNT_GROUPS.items():
+        shares = frame[column]
+        figure.add_bar(y=frame["program"], x=_values(shares, 0.01), orientation="h", name=label,
+                       marker_color=GROUP_COLOURS[column],
+                       text=[("" if pd.isna(v) or v < 0.05 else fmt.percent(v, 0)) for v in shares],
+                       textposition="inside", insidetextanchor="middle",
+                       hovertemplate="%{y}<br>" + label + ": %{x:.1f}%<extra></extra>")
+    figure.update_layout(template="bapas", title="Komposisi belanja tiap program menurut kelompok akun",
+                         barmode="stack", height=_height(len(frame)), legend=dict(traceorder="normal"),
+                         xaxis=dict(title="% dari realisasi program", ticksuffix="%", range=[0, 100]),
+                         yaxis=dict(title="Program", autorange="reversed", automargin=True))
+    return figure
