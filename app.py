@@ -35,10 +35,17 @@ def _store() -> Store:
     return _store_factory()()
 
 
+@st.cache_resource
+def _views_refreshed(path: str) -> bool:
+    from etl.load import refresh_views
+    return refresh_views(Path(path))
+
+
 def ensure_database() -> None:
-    """Build the demo database on first start, with progress, when there is none."""
+    """Build the demo database on first start, with progress, when there is none; bring its views up to date."""
     path = config.db_path()
     if path.is_file():
+        _views_refreshed(str(path))
         return
     from etl.demo import build_demo
 

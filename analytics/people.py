@@ -10,6 +10,10 @@ from analytics.filters import Filters, client_condition
 from analytics.viewer import Viewer, identity_columns, person_scope
 
 LIMIT = 1000
+LABELS = {"no_register": "No. Register", "nama": "Nama", "pseudonim": "Pseudonim",
+          "program_integrasi": "Program integrasi", "kategori_pidana": "Kategori pidana", "kecamatan": "Kecamatan",
+          "pk_nama": "PK", "tanggal_mulai_bimbingan": "Mulai bimbingan", "status": "Status",
+          "status_pekerjaan": "Status pekerjaan"}
 
 
 def clients(viewer: Viewer, filters: Filters, where: str, params: dict | None = None,

@@ -120,6 +120,19 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def refresh_views(db_path: Path) -> bool:
+    """Create views added since the database was built (app start); skipped while a load holds the file."""
+    try:
+        con = duckdb.connect(str(db_path))
+    except duckdb.IOException:
+        return False
+    try:
+        ensure_schema(con)
+        return True
+    finally:
+        con.close()
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for path in [SQL_DIR / name for name in SQL_FILES] + sorted(SQL_DIR.glob("views_*.sql")):
         con.execute(path.read_text(encoding="utf-8"))

@@ -30,8 +30,18 @@ TIMEOUT_MS = 30_000  # first Plotly chart ~5 s in headless Chromium on 2 cores; 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORDS = {u: f"{u}-demo-2026" for u in ("kepala", "pk1", "analis", "kanwil", "operator")}
-PAGES = {"kepala": ["Ringkasan", "Log Audit", "Pengguna"], "kanwil": ["Ringkasan"]}
-ALL_PAGES = {"Ringkasan": "ringkasan", "Log Audit": "audit", "Pengguna": "pengguna"}  # title -> url path
+TITLES = {"ringkasan": "Ringkasan", "partisipasi": "Partisipasi & Kesejahteraan", "anggaran": "Anggaran",
+          "hambatan": "Hambatan", "mitra": "Mitra", "audit": "Log Audit", "pengguna": "Pengguna"}
+
+
+def _role_pages(role: str) -> list[str]:
+    """The titles of the role's pages (analytics.viewer.PAGES) whose files exist, in menu order."""
+    from analytics.viewer import PAGES as REGISTRY
+    return [TITLES[n] for n in REGISTRY[role] if (ROOT / "pages" / f"{n}.py").is_file()]
+
+
+PAGES = {"kepala": _role_pages("kepala"), "kanwil": _role_pages("kanwil")}
+ALL_PAGES = {title: name for name, title in TITLES.items()}  # title -> url path
 FRIENDLY_ERROR = "Maaf, terjadi kesalahan"
 
 # The page has finished its run: the expected title, no script running, no stale or placeholder elements

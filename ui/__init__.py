@@ -115,6 +115,12 @@ def drilldown(page: str, label: str, fetch, what: str) -> None:
             st.info("Tidak ada klien yang dapat Anda lihat untuk pilihan ini.")
             return
         audit_view_once(page, len(rows), what)
+        from analytics.format import code
+        from analytics.people import LABELS
+        rows = rows.rename(columns=LABELS)
+        for column in ("Status", "Status pekerjaan"):
+            if column in rows:
+                rows[column] = rows[column].map(code)
         st.dataframe(rows, hide_index=True, width="stretch")
         download(rows, what.replace(" ", "-"), page, person_level=True)
 
