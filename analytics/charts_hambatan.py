@@ -150,7 +150,7 @@ def quarterly(frame: pd.DataFrame, title: str, unit: str, colours: dict, legend_
 def ranking(frame: pd.DataFrame, title: str, unit: str) -> go.Figure:
     """Horizontal stacked bars per program run or partner (largest on top), split by factor."""
     figure = go.Figure()
-    frame = frame.assign(nama_pendek=[_short_name(n) for n in frame["nama"]])
+    frame = frame.assign(nama_pendek=_unique_short_names(frame["nama"]))
     _stack_traces(figure, frame, "nama_pendek", "faktor", "label_faktor", FACTOR_COLOURS, unit, horizontal=True)
     names = list(dict.fromkeys(frame["nama_pendek"]))
     tops = frame.loc[frame["faktor"] == TOTAL_KEY, "jumlah"]
@@ -165,6 +165,17 @@ def ranking(frame: pd.DataFrame, title: str, unit: str) -> go.Figure:
 
 def _short_name(name: str, width: int = 42) -> str:
     return name if len(name) <= width else name[: width - 1].rstrip() + "…"
+
+
+def _unique_short_names(names) -> list[str]:
+    """Short axis labels, one per distinct name: two long names cut to the same text keep their endings."""
+    distinct = list(dict.fromkeys(names))
+    short = {n: _short_name(n) for n in distinct}
+    clashes = {s for s in short.values() if sum(v == s for v in short.values()) > 1}
+    for n in distinct:
+        if short[n] in clashes:
+            short[n] = n[:20].rstrip() + "…" + n[-21:].lstrip()
+    return [short[n] for n in names]
 
 
 def _tick(top: float) -> float | None:

@@ -455,3 +455,15 @@ def test_page_says_so_when_the_period_has_no_obstacles(office):
         "Tidak ada hambatan tercatat pada Jan–Mar 2025 — baik di log hambatan maupun pada alasan "
         "ketidakhadiran. Pilih periode atau saringan lain di samping."]
     assert not at.get("plotly_chart") and not at.header and not at.metric
+
+
+def test_ranking_chart_keeps_long_names_that_share_a_beginning_apart():
+    import pandas as pd
+    from analytics import charts_hambatan
+    a = "Pelatihan Pangkas Rambut Kerja Sama Balai Latihan Kerja Angkatan I 2024"
+    b = "Pelatihan Pangkas Rambut Kerja Sama Balai Latihan Kerja Angkatan II 2024"
+    frame = pd.DataFrame({"nama": [a, a, b, b], "faktor": ["INTERNAL", charts_hambatan.TOTAL_KEY] * 2,
+                          "label_faktor": ["Internal", "Jumlah"] * 2, "jumlah": [2, 2, 3, 3]})
+    figure = charts_hambatan.ranking(frame, "judul", "catatan")
+    labels = [y for trace in figure.data if trace.type == "bar" for y in trace.y]
+    assert len(set(labels)) == 2
