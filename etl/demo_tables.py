@@ -309,6 +309,13 @@ def _hambatan(sim: _Sim, rng, reg, klien: pd.DataFrame, kehadiran: pd.DataFrame,
         opts = V.URAIAN_HAMBATAN[cat]
         return " ".join(opts[int(rng.integers(0, len(opts)))].format(**kw).split())  # an empty {nama}: one space
 
+    def _wanted(run) -> str:
+        """The field most enrolled clients of a run say they want (no random draw: keeps the seed's stream)."""
+        counts = np.bincount(np.asarray(c["minat"])[run["enrolled"]], minlength=len(V.BIDANG_LATIH))
+        own = [i for i, name in enumerate(V.BIDANG_LATIH) if name == run.get("bidang")]
+        counts[own] = -1  # the field they were put in is not the one they ask for
+        return str(V.BIDANG_LATIH[int(counts.argmax())]).lower()
+
     def between(a, b):
         a, b = np.datetime64(a, "D"), np.datetime64(b, "D")
         span = max(int((b - a).astype(int)), 0)
@@ -321,7 +328,7 @@ def _hambatan(sim: _Sim, rng, reg, klien: pd.DataFrame, kehadiran: pd.DataFrame,
             for _ in range(1 + int(rng.random() < 0.4)):
                 if rng.random() < p:
                     add(between(r["start"] + np.timedelta64(5, "D"), r["end"]), "PROGRAM_TIDAK_SESUAI_MINAT",
-                        text("PROGRAM_TIDAK_SESUAI_MINAT", program=r["nama"]), r["kode"], mk,
+                        text("PROGRAM_TIDAK_SESUAI_MINAT", program=r["nama"], minat=_wanted(r)), r["kode"], mk,
                         pelapor=pk_names[r["coord"]])
         if r["kat"] == "PELATIHAN_KERJA" and r["mitra"] >= 0 and not m["cert"][r["mitra"]] and rng.random() < 0.75:
             add(between(r["start"], r["end"]), "MITRA_BELUM_BERSERTIFIKAT",

@@ -356,10 +356,10 @@ URAIAN_HAMBATAN = {
         "Refocusing anggaran, kegiatan bimbingan kelompok dikurangi",
         "Biaya bahan praktik pelatihan melebihi alokasi",
     ),
-    "PROGRAM_TIDAK_SESUAI_MINAT": (
-        "Sebagian peserta {program} tidak berminat pada bidangnya, kehadiran menurun",
-        "Peserta {program} ditunjuk tanpa asesmen minat; banyak yang tidak serius",
-        "Klien meminta pelatihan bidang lain, {program} kurang diminati",
+    "PROGRAM_TIDAK_SESUAI_MINAT": (  # {minat}: the field most enrolled clients want (other than the run's)
+        "Sebagian peserta {program} tidak berminat pada bidangnya, kehadiran menurun; mereka ingin {minat}",
+        "Peserta {program} ditunjuk tanpa asesmen minat; banyak yang tidak serius, lebih memilih {minat}",
+        "Klien meminta pelatihan {minat}, {program} kurang diminati",
     ),
     "KLIEN_KURANG_SERIUS": (
         "Klien {nama} sering tidak hadir bimbingan tanpa alasan jelas",
