@@ -171,7 +171,7 @@ _MISSED = f"""
 with fk as ({_CLIENTS}), d as (select tanggal_data as hari from v_tanggal_data)
 select {{identity}}, k.pk_nama, m.mangkir_saat_ini, m.mangkir_terpanjang
 from fk k
-join v_mangkir_beruntun m using (kode_bapas, no_register)
+join mangkir_beruntun m using (kode_bapas, no_register)
 cross join d
 where m.mangkir_saat_ini >= 2
   and k.tanggal_mulai_bimbingan <= d.hari
@@ -185,7 +185,7 @@ def missed_reports(filters: Filters, viewer: Viewer, db_path: Path | None = None
     """Active clients with 2+ consecutive missed wajib lapor: the count, and the list where the role allows it."""
     count = _one(f"""
         with fk as ({_CLIENTS}), d as (select tanggal_data as hari from v_tanggal_data)
-        select count(*) as n from fk k join v_mangkir_beruntun m using (kode_bapas, no_register) cross join d
+        select count(*) as n from fk k join mangkir_beruntun m using (kode_bapas, no_register) cross join d
         where m.mangkir_saat_ini >= 2 and k.tanggal_mulai_bimbingan <= d.hari
           and (k.tanggal_akhir_efektif is null or k.tanggal_akhir_efektif >= d.hari)""",
         filters.params(), db_path)["n"]

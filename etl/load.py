@@ -136,6 +136,8 @@ def refresh_views(db_path: Path) -> bool:
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for path in [SQL_DIR / name for name in SQL_FILES] + sorted(SQL_DIR.glob("views_*.sql")):
         con.execute(path.read_text(encoding="utf-8"))
+    if not con.execute("select count(*) from duckdb_tables() where table_name = 'mangkir_beruntun'").fetchall()[0][0]:
+        con.execute((SQL_DIR / "materialise.sql").read_text(encoding="utf-8"))  # databases built before it existed
     if con.execute("select count(*) from peta_alasan").fetchall()[0][0] == 0:
         con.executemany("insert into peta_alasan values (?, ?, ?)",
                         [(i + 1, word, cat) for i, (word, cat) in enumerate(spec.PETA_ALASAN)])
@@ -338,6 +340,7 @@ def _commit(con: duckdb.DuckDBPyConnection, plans: list[FilePlan], started, user
                 for sh in sheets:
                     sh.inserted, sh.updated = counts.get(sh.table.sheet, (0, 0))
                 touched_budget |= kind_name == "anggaran"
+        con.execute((SQL_DIR / "materialise.sql").read_text(encoding="utf-8"))
         if touched_budget:
             _flag_over_ceiling(con)
             for plan in plans:

@@ -379,3 +379,14 @@ def test_total_rows_and_numbering_are_not_data(tmp_path, db):
     [entry] = load_files([tmp_path / "jumlah.xlsx"], db)["files"]
     assert (entry["rows_read"], entry["rows_loaded"]) == (2, 2)
     assert query(db, "select no_register, sumber_baris from klien order by 1") == [("PB-1", 3), ("PB-2", 6)]
+
+
+def test_stored_missed_report_runs_follow_each_load(tmp_path, db):
+    klien = _klien_book(tmp_path / "klien.xlsx")
+    first = workbook(tmp_path / "h1.xlsx", {"2022": (KEHADIRAN_HEADER, _kehadiran_rows()[:2])})
+    load_files([klien, first], db)
+    assert query(db, "select no_register, mangkir_saat_ini from mangkir_beruntun") == [("PB-001/2022", 1)]
+    more = workbook(tmp_path / "h2.xlsx", {"2022": (KEHADIRAN_HEADER, _kehadiran_rows()[2:6])})
+    load_files([more], db)
+    assert query(db, "select * from mangkir_beruntun order by all") == \
+        query(db, "select * from v_mangkir_beruntun order by all")

@@ -94,3 +94,8 @@ def test_obstacles_from_both_sources_kept_apart(loaded):
                          "group by all order by 1") == [
         ("Alasan ketidakhadiran", "JARAK_BIAYA_TRANSPORT", "EKSTERNAL", 3),
         ("Log hambatan", "PROGRAM_TIDAK_SESUAI_MINAT", "INTERNAL", 1)]
+
+
+def test_stored_missed_report_runs_equal_the_view(loaded):
+    assert query(loaded, "select * from mangkir_beruntun order by all") == \
+        query(loaded, "select * from v_mangkir_beruntun order by all")
