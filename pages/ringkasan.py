@@ -1,4 +1,6 @@
 """Ringkasan: the head of office's monthly look — key figures, top obstacles, alerts."""
+import datetime as dt
+
 import streamlit as st
 
 from analytics import charts, format as fmt, ringkasan
@@ -72,7 +74,7 @@ deviations = cached(ringkasan.budget_deviations)(ctx.filters)
 st.markdown(f"**Bulan dengan realisasi menyimpang lebih dari 10% dari rencana (RPD): {len(deviations)}**")
 if not deviations.empty:
     table = deviations.assign(
-        Bulan=[fmt.month(__import__("datetime").date(int(y), int(m), 1))
+        Bulan=[fmt.month(dt.date(int(y), int(m), 1))
                for y, m in zip(deviations["tahun_anggaran"], deviations["bulan"])],
         Rencana=deviations["rencana"].map(fmt.rupiah), Realisasi=deviations["realisasi"].map(fmt.rupiah),
         Deviasi=deviations["deviasi"].map(fmt.percent))[["Bulan", "Rencana", "Realisasi", "Deviasi"]]

@@ -4,6 +4,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from etl import config
 from etl.load import load_files
 from tests.builders import KEHADIRAN_HEADER, KLIEN_HEADER, klien_row, plain_csv, workbook
 from tests.conftest import cli_json, query, run_cli
@@ -123,7 +124,7 @@ def test_attendance_references_and_reason_mapping_in_dependency_order(tmp_path, 
         (12, "klien tidak dikenal: XX-404"),
         (13, "program tidak dikenal: PRG-404"),
         (14, "Tanggal sesudah tanggal pemuatan ({}) tidak diterima".format(
-            __import__("etl.config").config.load_date().strftime("%d-%m-%Y"))),
+            config.load_date().strftime("%d-%m-%Y"))),
     ]
     rows = query(db, "select no_register, tanggal, status_hadir, kategori_hambatan from kehadiran "
                      "order by sumber_baris")
