@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parent
 IDLE_MINUTES = 30
 # no emoji icons: office PCs may lack the font
 PAGE_TITLES = {"ringkasan": "Ringkasan", "partisipasi": "Partisipasi & Kesejahteraan", "anggaran": "Anggaran",
-               "hambatan": "Hambatan", "mitra": "Mitra", "audit": "Log Audit", "pengguna": "Pengguna"}
+               "hambatan": "Hambatan", "mitra": "Mitra", "risiko": "Risiko Residivisme", "jelajah": "Jelajah Data",
+               "laporan": "Paparan Kanwil", "unggah": "Unggah Data", "audit": "Log Audit", "pengguna": "Pengguna"}
 log = logging.getLogger("bapas")
 
 st.set_page_config(page_title="Dasbor Pokmas Lipas", page_icon=str(ROOT / "assets" / "ikon.png"), layout="wide")

@@ -8,14 +8,14 @@ ROLE_LABELS = {"kepala": "Kepala Bapas", "pk": "Pembimbing Kemasyarakatan", "ana
                "kanwil": "Kanwil", "operator": "Operator"}
 AGGREGATE_ONLY = frozenset({"kanwil", "operator"})
 
-# Pages (file stems under pages/) each role sees, in menu order.
-MONITORING = ("partisipasi", "anggaran", "hambatan", "mitra")
+# Pages (file stems under pages/) each role sees, in menu order; the menu shows only those whose file exists.
+MONITORING = ("partisipasi", "anggaran", "hambatan", "mitra", "risiko")
 PAGES = {
-    "kepala": ("ringkasan", *MONITORING, "audit", "pengguna"),
+    "kepala": ("ringkasan", *MONITORING, "jelajah", "laporan", "unggah", "audit", "pengguna"),
     "pk": ("ringkasan", *MONITORING),
-    "analis": ("ringkasan", *MONITORING),
-    "kanwil": ("ringkasan", *MONITORING),
-    "operator": ("ringkasan", *MONITORING, "pengguna"),
+    "analis": ("ringkasan", *MONITORING, "jelajah"),
+    "kanwil": ("ringkasan", *MONITORING, "laporan"),
+    "operator": ("ringkasan", "partisipasi", "anggaran", "hambatan", "mitra", "unggah", "pengguna"),
 }
 
 
