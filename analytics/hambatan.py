@@ -6,6 +6,7 @@ attendance rows mapped to the same categories (`kehadiran.kategori_hambatan`), b
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -68,15 +69,19 @@ DEFINITIONS = {
 
 
 
-def _scope(alias: str = "g") -> str:
-    """SQL: the office, and the client filters through the client a row names (one condition for both sources)."""
-    return f"""(len($kode_bapas) = 0 or list_contains($kode_bapas, {alias}.kode_bapas))
-    and ((len($program_integrasi) = 0 and len($pk_nip) = 0) or exists (
+def _scope(filters: Filters, alias: str = "g") -> str:
+    """SQL: the office, and the client filters through the client a row names (one condition for both sources).
+
+    The client lookup is left out when no program or PK filter is set (it would cost a join per row for nothing).
+    """
+    office = f"(len($kode_bapas) = 0 or list_contains($kode_bapas, {alias}.kode_bapas))"
+    if not filters.program_integrasi and not filters.pk_nip:
+        return office
+    return f"""{office} and exists (
         select 1 from v_klien k where k.kode_bapas = {alias}.kode_bapas and k.no_register = {alias}.no_register
-          and {client_condition('k')}))"""
+          and {client_condition('k')})"""
 
 
-_SCOPE = _scope("g")
 # a log row's free text may be shown: it names no client, or one the viewer may see by name ({scope})
 _ALLOWED = """(h.no_register is null or exists (select 1 from v_klien k where k.kode_bapas = h.kode_bapas
     and k.no_register = h.no_register and {scope}))"""
@@ -108,7 +113,7 @@ def _category_counts(filters: Filters, viewer: Viewer, source: str, db_path) -> 
                count(*) filter (where g.tanggal between $mulai_lalu and $akhir_lalu) as sebelumnya,
                count(*) filter (where g.tanggal between $mulai and $akhir) as sekarang
         from v_hambatan_rinci g
-        where g.sumber_data = $sumber and g.tanggal between $mulai_lalu and $akhir and {_SCOPE}
+        where g.sumber_data = $sumber and g.tanggal between $mulai_lalu and $akhir and {_scope(filters)}
         group by all""",
         {**filters.params(), "mulai_lalu": before.mulai, "akhir_lalu": before.akhir, "sumber": source}, db_path)
     frame["_urut"] = frame["kategori"].map(_order)
@@ -266,7 +271,7 @@ def quarterly_trend(filters: Filters, viewer: Viewer, source: str = LOG, by: str
     rows = db.frame(f"""
         select g.triwulan, {GROUPINGS[by]} as kelompok, count(*) as jumlah
         from v_hambatan_rinci g
-        where g.sumber_data = $sumber and g.tanggal between $dari and $akhir and {_SCOPE}
+        where g.sumber_data = $sumber and g.tanggal between $dari and $akhir and {_scope(filters)}
         group by all""", {**filters.params(), "sumber": source, "dari": start}, db_path)
     rows["triwulan"] = pd.to_datetime(rows["triwulan"]).dt.date
     labels = _groups(rows, by)
@@ -302,7 +307,8 @@ def obstacles_by(filters: Filters, viewer: Viewer, by: str = "program", limit: i
         select {key} as kelompok, any_value({name}) as nama, coalesce(g.faktor, 'TIDAK_DITENTUKAN') as faktor,
                count(*) as jumlah
         from v_hambatan_rinci g
-        where g.sumber_data = $sumber and g.tanggal between $dari and $akhir and {key} is not null and {_SCOPE}
+        where g.sumber_data = $sumber and g.tanggal between $dari and $akhir and {key} is not null
+          and {_scope(filters)}
         group by all""", {**filters.params(), "sumber": LOG, "dari": start}, db_path)
     if rows.empty:
         return pd.DataFrame(columns=["kelompok", "nama", "faktor", "label_faktor", "jumlah", HIDDEN_COL])
@@ -411,6 +417,13 @@ def compliance_by_absence_reason(filters: Filters, viewer: Viewer, db_path: Path
 
 
 def _program_runs(filters: Filters, db_path) -> pd.DataFrame:
+    """Program runs that ended in the trend window, with participants, completers and interest-obstacle notes."""
+    return _program_runs_of(filters, str(db_path) if db_path else None, db.data_version(db_path)).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _program_runs_of(filters: Filters, db_path: str | None, version: str) -> pd.DataFrame:
+    """Computed once per filters and data version: the two figures built on it share one query."""
     start, _ = window(filters)
     return db.frame(f"""
         with fk as (select * from v_klien k where {client_condition('k')}),
@@ -439,7 +452,7 @@ def _program_runs(filters: Filters, db_path) -> pd.DataFrame:
         left join flagged f using (kode_bapas, kode_program)
         left join mitra m on m.kode_bapas = r.kode_bapas and m.kode_mitra = r.kode_mitra
         order by r.tanggal_selesai, r.kode_program""",
-        {**filters.params(), "dari": start, "minat": INTEREST}, db_path)
+        {**filters.params(), "dari": start, "minat": INTEREST}, Path(db_path) if db_path else None)
 
 
 def completion_by_interest_obstacle(filters: Filters, viewer: Viewer, db_path: Path | None = None) -> pd.DataFrame:
@@ -488,7 +501,7 @@ def categories(filters: Filters, db_path: Path | None = None) -> list[tuple[str,
     """Categories seen in the period, DATA.md §6 order, as (code, label, the sources that have it)."""
     frame = db.frame(f"""
         select g.kategori, list(distinct g.sumber_data) as sumber from v_hambatan_rinci g
-        where g.tanggal between $mulai and $akhir and {_SCOPE}
+        where g.tanggal between $mulai and $akhir and {_scope(filters)}
         group by 1""", filters.params(), db_path)
     found = dict(zip(frame["kategori"], frame["sumber"]))
     return [(c, _label(c), tuple(s for s in SOURCES if s in list(found[c]))) for c in sorted(found, key=_order)]
@@ -515,7 +528,7 @@ def log_rows(filters: Filters, viewer: Viewer, kategori: str, db_path: Path | No
         left join program p on p.kode_bapas = h.kode_bapas and p.kode_program = h.kode_program
         left join mitra m on m.kode_bapas = h.kode_bapas and m.kode_mitra = coalesce(h.kode_mitra, p.kode_mitra)
         where coalesce(h.kategori, 'LAINNYA') = $kategori and h.tanggal between $mulai and $akhir
-          and {_scope('h')}
+          and {_scope(filters, 'h')}
         order by h.tanggal desc, h.sumber_baris""".replace("{scope}", scope),
         {**filters.params(), **scope_params, "kategori": kategori, "tersembunyi": hidden_text}, db_path)
     for column in ("uraian", "nama_program", "nama_mitra", "tindak_lanjut", "dilaporkan_oleh"):

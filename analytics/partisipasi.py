@@ -110,17 +110,17 @@ def participation_by_month(filters: Filters, viewer: Viewer, db_path: Path | Non
         with fk as ({_CLIENTS}),
         active as (
             select b.bulan, count(*) as klien_aktif
-            from v_klien_bulan b join fk using (kode_bapas, no_register)
+            from klien_bulan b join fk using (kode_bapas, no_register)
             where b.bulan between $dari and $akhir
             group by 1),
         took as (
             select p.bulan, p.kelompok_kegiatan as kelompok, count(*) as peserta
-            from v_partisipasi_kegiatan_bulanan p join fk using (kode_bapas, no_register)
+            from partisipasi_kegiatan_bulanan p join fk using (kode_bapas, no_register)
             where p.bulan between $dari and $akhir
             group by all
             union all
             select p.bulan, 'SEMUA', count(distinct (p.kode_bapas, p.no_register))
-            from v_partisipasi_kegiatan_bulanan p join fk using (kode_bapas, no_register)
+            from partisipasi_kegiatan_bulanan p join fk using (kode_bapas, no_register)
             where p.bulan between $dari and $akhir
             group by all),
         groups as (select unnest($kelompok) as kelompok, generate_subscripts($kelompok, 1) as urutan)
@@ -159,7 +159,7 @@ def reporting_compliance(filters: Filters, viewer: Viewer, by: str = "bulan",
         select {key} as grup, {label} as label,
                sum(w.tepat_waktu) as HADIR, sum(w.terlambat) as TERLAMBAT, sum(w.izin) as IZIN,
                sum(w.tidak_hadir) as TIDAK_HADIR, sum(w.wajib) as wajib
-        from v_wajib_lapor_bulanan w join fk k using (kode_bapas, no_register)
+        from wajib_lapor_bulanan w join fk k using (kode_bapas, no_register)
         where w.bulan between date_trunc('month', $dari) and $akhir
         group by 1
         order by 1""", {**filters.params(), "dari": dari}, db_path)
@@ -189,7 +189,7 @@ def reporting_compliance(filters: Filters, viewer: Viewer, by: str = "bulan",
 _HOURS = f"""
 with fk as ({_CLIENTS})
 select p.kode_bapas, p.no_register, sum(p.jam_hadir) as jam
-from v_partisipasi_kegiatan_bulanan p join fk using (kode_bapas, no_register)
+from partisipasi_kegiatan_bulanan p join fk using (kode_bapas, no_register)
 where p.bulan between date_trunc('month', $mulai) and $akhir
 group by all
 """

@@ -41,6 +41,6 @@ def sources(kinds: tuple[str, ...], db_path: Path | None = None) -> str:
     from analytics import format as fmt
     frame = db.frame("""
         select sumber_file, max(selesai) as dimuat from muat_run
-        where status = 'loaded' and list_contains($jenis, jenis_data)
+        where status = 'loaded' and dibatalkan_pada is null and list_contains($jenis, jenis_data)
         group by 1 order by 2 desc, 1 limit 6""", {"jenis": list(kinds)}, db_path)
     return ", ".join(f"{f} (dimuat {fmt.date(d.date())})" for f, d in zip(frame["sumber_file"], frame["dimuat"]))

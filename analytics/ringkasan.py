@@ -54,7 +54,7 @@ select
     coalesce(sum(w.hadir), 0) as hadir,
     coalesce(sum(w.tepat_waktu), 0) as tepat_waktu,
     count(distinct w.no_register) as klien_wajib_lapor
-from v_wajib_lapor_bulanan w
+from wajib_lapor_bulanan w
 join fk on fk.kode_bapas = w.kode_bapas and fk.no_register = w.no_register
 where w.bulan between date_trunc('month', $mulai) and $akhir
 """
@@ -64,7 +64,7 @@ with fk as ({_CLIENTS})
 select
     count(distinct p.kode_bapas || '|' || p.no_register) as klien_aktif_periode,
     count(distinct p.kode_bapas || '|' || p.no_register) filter (where p.ikut_program) as klien_ikut
-from v_partisipasi_bulanan p
+from partisipasi_bulanan p
 join fk on fk.kode_bapas = p.kode_bapas and fk.no_register = p.no_register
 where p.bulan between date_trunc('month', $mulai) and $akhir
 """
@@ -249,7 +249,7 @@ def compliance_trend(filters: Filters, viewer: Viewer, db_path: Path | None = No
         with fk as ({_CLIENTS})
         select w.bulan, sum(w.wajib) as wajib, sum(w.hadir) as hadir, sum(w.tepat_waktu) as tepat_waktu,
                sum(w.izin) as izin, sum(w.tidak_hadir) as tidak_hadir
-        from v_wajib_lapor_bulanan w
+        from wajib_lapor_bulanan w
         join fk on fk.kode_bapas = w.kode_bapas and fk.no_register = w.no_register
         where w.bulan between $dari and $akhir
         group by 1 order by 1""", {**filters.params(), "dari": start}, db_path)

@@ -1,4 +1,4 @@
-"""Command line: `python -m etl load|demo|templates` (DESIGN.md "Command-line contract")."""
+"""Command line: `python -m etl load|demo|templates|undo|backups` (DESIGN.md "Command-line contract")."""
 from __future__ import annotations
 
 import argparse
@@ -31,6 +31,13 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", help="folder berkas demo (bawaan: data/demo)")
     templates = sub.add_parser("templates", help="tulis templat .xlsx per jenis data")
     templates.add_argument("--out", default="templates")
+    undo = sub.add_parser("undo", help="batalkan satu muat (baris yang ditambah dihapus, yang diganti dipulihkan)")
+    undo.add_argument("run", type=int, metavar="ID_MUAT", help="nomor muat (kolom id_muat di muat_run)")
+    undo.add_argument("--db")
+    undo.add_argument("--json", action="store_true")
+    backups = sub.add_parser("backups", help="daftar cadangan basis data; --restore memulihkan satu")
+    backups.add_argument("--db")
+    backups.add_argument("--restore", metavar="BERKAS", help="cadangan yang dipulihkan (nama dari daftar)")
     return parser
 
 
@@ -95,9 +102,49 @@ def _templates(args) -> int:
     return 0
 
 
+def _undo(args) -> int:
+    from etl.load import LoadError, undo_run
+
+    try:
+        result = undo_run(args.run, config.db_path(args.db), user=config.os_user())
+    except LoadError as exc:
+        print(str(exc), file=sys.stderr)
+        if args.json:
+            print(json.dumps({"error": str(exc)}, ensure_ascii=False))
+        return 1
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        parts = [f"{n} baris {t} dihapus" for t, n in result["dihapus"].items()]
+        parts += [f"{n} baris {t} dipulihkan" for t, n in result["dipulihkan"].items()]
+        print(f"muat nomor {args.run} dibatalkan: " + (", ".join(parts) or "tidak ada baris yang berubah"))
+    return 0
+
+
+def _backups(args) -> int:
+    from etl import snapshot
+
+    db = config.db_path(args.db)
+    kept = snapshot.backups(db)
+    if args.restore:
+        chosen = [p for p in kept if p.name == Path(args.restore).name]
+        if not chosen:
+            print(f"cadangan tidak ditemukan: {args.restore}", file=sys.stderr)
+            return 2
+        snapshot.restore(db, chosen[0])
+        print(f"{db} dipulihkan dari {chosen[0].name} (data sebelumnya disimpan sebagai cadangan)")
+        return 0
+    for path in kept:
+        print(path.name)
+    if not kept:
+        print("belum ada cadangan", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return {"load": _load, "demo": _demo, "templates": _templates}[args.command](args)
+    return {"load": _load, "demo": _demo, "templates": _templates, "undo": _undo,
+            "backups": _backups}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -13,11 +14,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute  # noqa: F401  (pa.compute)
 
-from etl import config, extract, spec
+from etl import config, extract, snapshot, spec
 from etl.validate import References, Validated, validate
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
-SQL_FILES = ("schema.sql", "views.sql")  # then every views_*.sql (one per page), in name order
+SQL_FILES = ("schema.sql", "views.sql")
+# tables rebuilt by materialise.sql at each load, same rows as the view v_<name> (analytics reads the table)
+MATERIALISED = ("mangkir_beruntun", "klien_bulan", "wajib_lapor_bulanan", "partisipasi_bulanan",
+                "partisipasi_kegiatan_bulanan")  # then every views_*.sql (one per page), in name order
 Progress = Callable[[str, float], None]
 
 
@@ -108,42 +112,78 @@ def plan_file(path: Path, kind: str | None = None) -> FilePlan:
 
 
 # ---------------------------------------------------------------------------------------- database
-def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the analytics database for writing and make sure its schema and views exist."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+def schema_version() -> str:
+    """A digest of the SQL that builds the schema, views and stored tables (stored in each database)."""
+    digest = hashlib.sha256()
+    for path in _schema_files() + [SQL_DIR / "materialise.sql"]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _schema_files() -> list[Path]:
+    return [SQL_DIR / name for name in SQL_FILES] + sorted(SQL_DIR.glob("views_*.sql"))
+
+
+@contextmanager
+def writing(db_path: Path):
+    """A connection to a new snapshot of the database with its schema in place (see etl/snapshot.py)."""
     try:
-        con = duckdb.connect(str(db_path))
+        with snapshot.writing(db_path) as con:
+            ensure_schema(con)
+            yield con
+    except snapshot.WriterBusy as exc:
+        raise LoadError(str(exc)) from exc
     except duckdb.IOException as exc:
-        raise LoadError(f"basis data {db_path} tidak dapat dibuka untuk ditulis (sedang dipakai proses lain?): "
-                        f"{str(exc)[:200]}") from exc
-    ensure_schema(con)
-    return con
+        raise LoadError(f"basis data {db_path} tidak dapat ditulis: {str(exc)[:200]}") from exc
 
 
 def refresh_views(db_path: Path) -> bool:
-    """Create views added since the database was built (app start); skipped while a load holds the file."""
+    """Bring a database built by an older version up to the current schema and views (at app start).
+
+    Checked read-only first, so a current database is never rewritten; returns False when it cannot be done now.
+    """
     try:
-        con = duckdb.connect(str(db_path))
-    except duckdb.IOException:
-        return False
-    try:
-        ensure_schema(con)
+        with _reading(db_path) as con:
+            stored = con.execute("select max(versi) from versi_skema").fetchall()[0][0]
+    except duckdb.Error:
+        stored = None
+    if stored == schema_version():
         return True
+    try:
+        with writing(db_path) as con:
+            con.execute((SQL_DIR / "materialise.sql").read_text(encoding="utf-8"))
+    except LoadError:
+        return False
+    return True
+
+
+@contextmanager
+def _reading(db_path: Path):
+    """The current database attached read-only to an in-memory connection (never blocks or is blocked)."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("attach ? as bapas (read_only)", [str(db_path)])
+        con.execute("use bapas")
+        yield con
     finally:
         con.close()
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    for path in [SQL_DIR / name for name in SQL_FILES] + sorted(SQL_DIR.glob("views_*.sql")):
+    for path in _schema_files():
         con.execute(path.read_text(encoding="utf-8"))
-    if not con.execute("select count(*) from duckdb_tables() where table_name = 'mangkir_beruntun'").fetchall()[0][0]:
-        con.execute((SQL_DIR / "materialise.sql").read_text(encoding="utf-8"))  # databases built before it existed
+    stored = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+    if not set(MATERIALISED) <= stored:  # a new database, or one built before these tables existed
+        con.execute((SQL_DIR / "materialise.sql").read_text(encoding="utf-8"))
     if con.execute("select count(*) from peta_alasan").fetchall()[0][0] == 0:
         con.executemany("insert into peta_alasan values (?, ?, ?)",
                         [(i + 1, word, cat) for i, (word, cat) in enumerate(spec.PETA_ALASAN)])
     if con.execute("select count(*) from kategori_hambatan").fetchall()[0][0] == 0:
         con.executemany("insert into kategori_hambatan values (?, ?, ?)",
                         [(code, faktor, label) for code, (faktor, label) in spec.KATEGORI_HAMBATAN.items()])
+    con.execute("create table if not exists versi_skema (versi VARCHAR)")
+    con.execute("delete from versi_skema")
+    con.execute("insert into versi_skema values (?)", [schema_version()])
 
 
 _KEY_QUERIES = {"klien": "select no_register from klien where kode_bapas = ?",
@@ -288,33 +328,65 @@ def _add_references(refs: References, v: Validated) -> None:
 
 def load_files(paths: list[Path], db_path: Path | str | None = None, kind: str | None = None,
                progress: Progress | None = None, user: str | None = None) -> dict:
-    """Load files into the database: each file all or nothing, the accepted ones in one transaction."""
+    """Load files into the database: each file all or nothing, the accepted ones in one transaction.
+
+    The load is written into a new snapshot that replaces the database only once complete, so readers never
+    wait and never see half a load.
+    """
     say = progress or (lambda message, fraction: None)
     db = config.db_path(db_path)
     started = config.now().replace(tzinfo=None)
+    plans = _plans(paths, kind, say)
+    say("Menyiapkan salinan basis data", 0.4)
+    with writing(db) as con:
+        _validate(con, plans, say)
+        return _commit(con, plans, started, user, say)
+
+
+def preview_files(paths: list[Path], db_path: Path | str | None = None, kind: str | None = None,
+                  progress: Progress | None = None) -> dict:
+    """What load_files would do with these files (same reading and checks, same report), writing nothing."""
+    say = progress or (lambda message, fraction: None)
+    db = config.db_path(db_path)
+    plans = _plans(paths, kind, say)
+    if db.is_file():
+        with _reading(db) as con:
+            _validate(con, plans, say)
+    else:
+        con = duckdb.connect(":memory:")
+        try:
+            ensure_schema(con)
+            _validate(con, plans, say)
+        finally:
+            con.close()
+    say("Selesai", 1.0)
+    return {"files": [entry for entry, _sheet, _plan in _entries(plans)]}
+
+
+def _plans(paths, kind, say: Progress) -> list[FilePlan]:
     plans = []
     for i, path in enumerate(paths):
         say(f"Membaca {Path(path).name}", 0.4 * i / max(len(paths), 1))
         plans.append(plan_file(Path(path), kind))
-    con = connect(db)
-    try:
-        refs, mapping = _references(con), _mapping(con)
-        accepted = [p for p in plans if p.ok]
-        for order, kind_name in enumerate(spec.LOAD_ORDER):
-            say(f"Memeriksa data {kind_name}", 0.4 + 0.3 * order / len(spec.LOAD_ORDER))
-            for plan in accepted:
-                for sheet in plan.sheets:
-                    if sheet.table.kind == kind_name:
-                        sheet.validated = validate(sheet.table, refs, mapping)
-                        sheet.table.values, sheet.table.factorized = None, {}  # raw cells no longer needed
-            for plan in accepted:
-                _dedupe_across_sheets_of_kind(con, plan, kind_name)
-                for sheet in plan.sheets:
-                    if sheet.table.kind == kind_name:
-                        _add_references(refs, sheet.validated)
-        return _commit(con, plans, started, user, say)
-    finally:
-        con.close()
+    return plans
+
+
+def _validate(con: duckdb.DuckDBPyConnection, plans: list[FilePlan], say: Progress) -> None:
+    """Check every accepted sheet, kinds in load order, so later kinds see the keys earlier ones bring."""
+    refs, mapping = _references(con), _mapping(con)
+    accepted = [p for p in plans if p.ok]
+    for order, kind_name in enumerate(spec.LOAD_ORDER):
+        say(f"Memeriksa data {kind_name}", 0.4 + 0.3 * order / len(spec.LOAD_ORDER))
+        for plan in accepted:
+            for sheet in plan.sheets:
+                if sheet.table.kind == kind_name:
+                    sheet.validated = validate(sheet.table, refs, mapping)
+                    sheet.table.values, sheet.table.factorized = None, {}  # raw cells no longer needed
+        for plan in accepted:
+            _dedupe_across_sheets_of_kind(con, plan, kind_name)
+            for sheet in plan.sheets:
+                if sheet.table.kind == kind_name:
+                    _add_references(refs, sheet.validated)
 
 
 def _dedupe_across_sheets_of_kind(con, plan: FilePlan, kind_name: str) -> None:
@@ -356,34 +428,44 @@ def _commit(con: duckdb.DuckDBPyConnection, plans: list[FilePlan], started, user
     except BaseException:
         con.execute("rollback")
         raise
-    con.execute("checkpoint")
     say("Selesai", 1.0)
     report["id_muat"] = run_id
     return report
 
 
-def _record_run(con: duckdb.DuckDBPyConnection, plans: list[FilePlan], run_id: int, started, user) -> dict:
-    finished = config.now().replace(tzinfo=None)
-    entries, runs, rejected_rows, warning_rows = [], [], [], []
+RUN_COLUMNS = ("id_muat, sumber_file, sumber_sheet, jenis_data, sha256, status, baris_dibaca, baris_dimuat, "
+               "baris_ditolak, jumlah_peringatan, baris_baru, baris_diperbarui, keterangan, pengguna, mulai, selesai")
+
+
+def _entries(plans: list[FilePlan]) -> list[tuple[dict, Sheet | None, FilePlan]]:
+    """The report entries of a run: one per file rejected whole, else one per sheet."""
+    out = []
     for plan in plans:
         file_entries = [(_entry(plan, None, r), None) for r in plan.rejected]
         file_entries += [(_entry(plan, s), s) for s in plan.sheets]
         if file_entries and plan.notes:
             file_entries[0][0]["warnings"] = plan.notes + file_entries[0][0]["warnings"]
-        for entry, sheet in file_entries:
-            entries.append(entry)
-            reason = "; ".join(e["message"] for e in entry["errors"] if e["row"] is None) or None
-            runs.append((run_id, entry["file"], entry["sheet"], entry["kind"], plan.sha256, entry["status"],
-                         entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"], len(entry["warnings"]),
-                         sheet.inserted if sheet else 0, sheet.updated if sheet else 0, reason, user,
-                         started, finished))
-            for e in entry["errors"]:
-                rejected_rows.append((run_id, entry["file"], entry["sheet"], entry["kind"], e["row"], e["column"],
-                                      e["value"], e["message"]))
-            for w in entry["warnings"]:
-                warning_rows.append((run_id, entry["file"], entry["sheet"], entry["kind"], w["row"], w["column"],
-                                     w["value"], w["message"]))
-    con.executemany("insert into muat_run values (" + ", ".join("?" * 16) + ")", runs)
+        out += [(entry, sheet, plan) for entry, sheet in file_entries]
+    return out
+
+
+def _record_run(con: duckdb.DuckDBPyConnection, plans: list[FilePlan], run_id: int, started, user) -> dict:
+    finished = config.now().replace(tzinfo=None)
+    entries, runs, rejected_rows, warning_rows = [], [], [], []
+    for entry, sheet, plan in _entries(plans):
+        entries.append(entry)
+        reason = "; ".join(e["message"] for e in entry["errors"] if e["row"] is None) or None
+        runs.append((run_id, entry["file"], entry["sheet"], entry["kind"], plan.sha256, entry["status"],
+                     entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"], len(entry["warnings"]),
+                     sheet.inserted if sheet else 0, sheet.updated if sheet else 0, reason, user,
+                     started, finished))
+        for e in entry["errors"]:
+            rejected_rows.append((run_id, entry["file"], entry["sheet"], entry["kind"], e["row"], e["column"],
+                                  e["value"], e["message"]))
+        for w in entry["warnings"]:
+            warning_rows.append((run_id, entry["file"], entry["sheet"], entry["kind"], w["row"], w["column"],
+                                 w["value"], w["message"]))
+    con.executemany(f"insert into muat_run ({RUN_COLUMNS}) values ({', '.join('?' * 16)})", runs)
     for table, rows in (("baris_ditolak", rejected_rows), ("peringatan_muat", warning_rows)):
         if rows:
             frame = pa.Table.from_pylist([dict(zip(("id_muat", "sumber_file", "sumber_sheet", "jenis_data",
@@ -392,3 +474,48 @@ def _record_run(con: duckdb.DuckDBPyConnection, plans: list[FilePlan], run_id: i
             con.execute(f"insert into {table} select * from new_rows")
             con.unregister("new_rows")
     return {"files": entries}
+
+
+# ---------------------------------------------------------------------------------------- undo
+def undo_run(run_id: int, db_path: Path | str | None = None, user: str | None = None) -> dict:
+    """Undo a whole load run: the rows it inserted are removed and the rows it replaced come back.
+
+    Only the newest run that is still in effect can be undone (newer runs may build on its rows: attendance
+    on its clients, updates of its rows), so runs are undone newest first. Returns what was removed/restored.
+    """
+    db = config.db_path(db_path)
+    if not db.is_file():
+        raise LoadError(f"basis data belum ada: {db}")
+    with writing(db) as con:
+        runs = con.execute("""
+            select id_muat, bool_or(status = 'loaded' and (baris_baru > 0 or baris_diperbarui > 0))
+            from muat_run where dibatalkan_pada is null group by id_muat order by id_muat""").fetchall()
+        known = {rid for rid, _ in runs}
+        if run_id not in known:
+            gone = con.execute("select count(*) from muat_run where id_muat = ?", [run_id]).fetchall()[0][0]
+            raise LoadError(f"muat nomor {run_id} sudah dibatalkan" if gone else f"muat nomor {run_id} tidak ada")
+        newer = [rid for rid, wrote in runs if rid > run_id and wrote]
+        if newer:
+            raise LoadError(f"muat nomor {run_id} tidak dapat dibatalkan selama muat yang lebih baru masih berlaku "
+                            f"(nomor {', '.join(map(str, newer))}); batalkan yang terbaru lebih dulu")
+        con.execute("begin transaction")
+        try:
+            removed, restored = {}, {}
+            for kind_name in reversed(spec.LOAD_ORDER):
+                table = spec.KINDS[kind_name].table  # identifiers from spec.py
+                removed[table] = con.execute(f"delete from {table} where id_muat = ?", [run_id]).fetchall()[0][0]
+                restored[table] = con.execute(
+                    f"insert into {table} select * exclude (diganti_oleh_muat) from {table}_arsip "
+                    "where diganti_oleh_muat = ?", [run_id]).fetchall()[0][0]
+                con.execute(f"delete from {table}_arsip where diganti_oleh_muat = ?", [run_id])
+            con.execute((SQL_DIR / "materialise.sql").read_text(encoding="utf-8"))
+            if removed.get("anggaran") or restored.get("anggaran"):
+                _flag_over_ceiling(con)
+            con.execute("update muat_run set dibatalkan_pada = ?, dibatalkan_oleh = ? where id_muat = ?",
+                        [config.now().replace(tzinfo=None), user, run_id])
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    return {"id_muat": run_id, "dihapus": {t: n for t, n in removed.items() if n},
+            "dipulihkan": {t: n for t, n in restored.items() if n}}

@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from etl.load import load_files
+from etl.load import MATERIALISED, load_files
 from tests.builders import workbook
 from tests.conftest import query
 
@@ -96,6 +96,7 @@ def test_obstacles_from_both_sources_kept_apart(loaded):
         ("Log hambatan", "PROGRAM_TIDAK_SESUAI_MINAT", "INTERNAL", 1)]
 
 
-def test_stored_missed_report_runs_equal_the_view(loaded):
-    assert query(loaded, "select * from mangkir_beruntun order by all") == \
-        query(loaded, "select * from v_mangkir_beruntun order by all")
+@pytest.mark.parametrize("table", MATERIALISED)
+def test_stored_tables_equal_their_views(loaded, table):
+    rows = query(loaded, f"select * from {table} order by all")
+    assert rows and rows == query(loaded, f"select * from v_{table} order by all")

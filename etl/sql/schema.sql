@@ -171,8 +171,13 @@ create table if not exists muat_run (
     keterangan VARCHAR,        -- the reason a file was rejected whole
     pengguna VARCHAR,
     mulai TIMESTAMP,
-    selesai TIMESTAMP
+    selesai TIMESTAMP,
+    dibatalkan_pada TIMESTAMP,  -- set when the whole run was undone (etl.load.undo_run)
+    dibatalkan_oleh VARCHAR
 );
+-- databases built before undo existed
+alter table muat_run add column if not exists dibatalkan_pada TIMESTAMP;
+alter table muat_run add column if not exists dibatalkan_oleh VARCHAR;
 
 -- one row per rejection reason of a rejected row (a row with two bad cells has two rows)
 create table if not exists baris_ditolak (
