@@ -17,6 +17,7 @@ from etl import config
 
 ROOT = Path(__file__).resolve().parent
 IDLE_MINUTES = 30
+DATA_CHECK_SECONDS = 5  # how often an open page checks whether a load has brought new data
 # no emoji icons: office PCs may lack the font
 PAGE_TITLES = {"ringkasan": "Ringkasan", "partisipasi": "Partisipasi & Kesejahteraan", "anggaran": "Anggaran",
                "hambatan": "Hambatan", "mitra": "Mitra", "risiko": "Risiko Residivisme", "jelajah": "Jelajah Data",
@@ -146,6 +147,13 @@ def _filters_sidebar(as_of_day: dt.date, options: dict, viewer: Viewer) -> tuple
     return filters, preset
 
 
+@st.fragment(run_every=DATA_CHECK_SECONDS)
+def _watch_data(path: Path, shown: str) -> None:
+    """Rerun the app within seconds after a load (from the Unggah page or `etl load`) replaced the database."""
+    if db.data_version(path) != shown:
+        st.rerun(scope="app")
+
+
 def main() -> None:
     ensure_database()
     seed_accounts()
@@ -183,6 +191,7 @@ def main() -> None:
     pages = [st.Page(str(ROOT / "pages" / f"{name}.py"), title=PAGE_TITLES[name], url_path=name, default=(i == 0))
              for i, name in enumerate(names)]
     st.session_state["halaman_tersedia"] = [page.title for page in pages]
+    _watch_data(path, st.session_state["konteks"].version)
     st.navigation(pages).run()
 
 
