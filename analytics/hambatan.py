@@ -441,7 +441,7 @@ def _program_runs_of(filters: Filters, db_path: str | None, version: str) -> pd.
         ),
         completion as (
             select c.kode_bapas, c.kode_program, count(*) as peserta, count(*) filter (where c.selesai) as selesai
-            from v_penyelesaian_program c
+            from penyelesaian_program c
             join fk on fk.kode_bapas = c.kode_bapas and fk.no_register = c.no_register
             group by all
         )

@@ -125,7 +125,7 @@ enrolled as (
            count(*) as terdaftar,
            count(*) filter (where c.selesai) as selesai
     from runs r
-    join v_penyelesaian_program c using (kode_bapas, kode_program)
+    join penyelesaian_program c using (kode_bapas, kode_program)
     join fk on fk.kode_bapas = c.kode_bapas and fk.no_register = c.no_register
     group by all
 ),
@@ -374,7 +374,7 @@ def partner_runs(filters: Filters, viewer: Viewer, kode_bapas: str, kode_mitra: 
         with fk as (select * from v_klien k where {client_condition('k')}),
         enrolled as (
             select c.kode_bapas, c.kode_program, count(*) as peserta, count(*) filter (where c.selesai) as selesai
-            from v_penyelesaian_program c
+            from penyelesaian_program c
             join fk on fk.kode_bapas = c.kode_bapas and fk.no_register = c.no_register
             group by all
         )
@@ -430,7 +430,7 @@ def runs_for_display(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 _PARTICIPANT = """exists (
-    select 1 from v_penyelesaian_program c
+    select 1 from penyelesaian_program c
     join v_program_rentang r using (kode_bapas, kode_program)
     where c.kode_bapas = k.kode_bapas and c.no_register = k.no_register
       and r.kode_bapas = $mitra_bapas and r.kode_mitra = $mitra

@@ -258,7 +258,7 @@ def program_completion(filters: Filters, viewer: Viewer, db_path: Path | None = 
               and coalesce(p.tanggal_selesai, s.terakhir, $akhir) >= $mulai),
         enrolled as (
             select c.kode_bapas, c.kode_program, count(*) as peserta, count(*) filter (where c.selesai) as selesai
-            from v_penyelesaian_program c join fk using (kode_bapas, no_register)
+            from penyelesaian_program c join fk using (kode_bapas, no_register)
             group by all)
         select r.kode_program, r.nama_program, r.kategori, coalesce(m.nama_mitra, r.kode_mitra) as nama_mitra,
                r.tanggal_mulai, r.tanggal_selesai,
@@ -348,7 +348,7 @@ def welfare_outcomes(filters: Filters, viewer: Viewer, by: str = "kategori",
             from fk k where {_ENDED}),
         took as (
             select distinct e.kode_bapas, e.no_register, {_WELFARE_GROUP[by]} as grup
-            from ended e join v_ikut_program i using (kode_bapas, no_register)),
+            from ended e join ikut_program i using (kode_bapas, no_register)),
         grouped as (
             select '{SEMUA}' as grup, pekerjaan from ended
             union all
@@ -401,7 +401,7 @@ def ended_clients(viewer: Viewer, filters: Filters, by: str, group: str, db_path
     """The cases ended in the period that belong to one group of the welfare chart, as the role allows."""
     if by not in _WELFARE_GROUP:
         raise ValueError(f"pengelompokan tidak dikenal: {by}")
-    took = (f"select 1 from v_ikut_program i where i.kode_bapas = k.kode_bapas and i.no_register = k.no_register")
+    took = (f"select 1 from ikut_program i where i.kode_bapas = k.kode_bapas and i.no_register = k.no_register")
     if group == SEMUA:
         where = _ENDED
     elif group == TANPA_PROGRAM:
@@ -487,7 +487,7 @@ def cohort_comparison(filters: Filters, viewer: Viewer, months: int = 12, basis:
         select {_COHORT_BASIS_SQL[basis]} as peserta, count(*) as klien,
                count(*) filter (where k.sejahtera) as bekerja
         from fk k
-        join v_kohort_partisipasi c using (kode_bapas, no_register)
+        join kohort_partisipasi c using (kode_bapas, no_register)
         cross join v_tanggal_data d
         where k.tanggal_mulai_bimbingan + to_months($bulan) <= d.tanggal_data
           and coalesce(k.status, 'AKTIF') not in ('MENINGGAL', 'PINDAH')

@@ -21,7 +21,7 @@ SQL_DIR = Path(__file__).resolve().parent / "sql"
 SQL_FILES = ("schema.sql", "views.sql")
 # tables rebuilt by materialise.sql at each load, same rows as the view v_<name> (analytics reads the table)
 MATERIALISED = ("mangkir_beruntun", "klien_bulan", "wajib_lapor_bulanan", "partisipasi_bulanan",
-                "partisipasi_kegiatan_bulanan")  # then every views_*.sql (one per page), in name order
+                "partisipasi_kegiatan_bulanan", "penyelesaian_program", "ikut_program", "kohort_partisipasi")  # then every views_*.sql (one per page), in name order
 Progress = Callable[[str, float], None]
 
 

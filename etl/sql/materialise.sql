@@ -19,3 +19,13 @@ select * from v_partisipasi_bulanan order by bulan, kode_bapas, no_register;
 -- one row per client, month and activity group attended (v_partisipasi_kegiatan_bulanan)
 create or replace table partisipasi_kegiatan_bulanan as
 select * from v_partisipasi_kegiatan_bulanan order by bulan, kode_bapas, no_register;
+
+-- one row per client per program run: sessions, sessions attended, completed or not (v_penyelesaian_program)
+create or replace table penyelesaian_program as
+select * from v_penyelesaian_program order by kode_bapas, kode_program, no_register;
+
+-- one row per client per program run attended (v_ikut_program)
+create or replace table ikut_program as select * from v_ikut_program order by kode_bapas, no_register;
+
+-- one row per case: took part in the first 6 months of guidance or not (v_kohort_partisipasi)
+create or replace table kohort_partisipasi as select * from v_kohort_partisipasi order by kode_bapas, no_register;
