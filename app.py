@@ -46,8 +46,9 @@ def _views_refreshed(path: str) -> bool:
 def ensure_database() -> None:
     """Build the demo database on first start, with progress, when there is none; bring its views up to date."""
     path = config.db_path()
-    if path.is_file():
-        _views_refreshed(str(path))
+    if db.is_database(path):
+        if path.is_file():  # a Parquet dataset folder is read-only: its views come with the reader
+            _views_refreshed(str(path))
         return
     from etl.demo import build_demo
 

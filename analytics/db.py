@@ -1,5 +1,8 @@
 """The read side's only door to the analytics database: read-only connections, bound parameters.
 
+The database is a DuckDB file, or a Parquet dataset folder written by `python -m etl export` (for several app
+servers reading shared storage); both are read the same way.
+
 Loads never write the database file in place: they build a new snapshot and rename it over the old one
 (etl/snapshot.py). So a reader attaches the file read-only, keeps that connection while the file stays the same
 (opening one costs ~46 ms, a query on an open one ~1 ms) and opens a new one as soon as a load has replaced the
@@ -37,7 +40,10 @@ def _connection(path: Path) -> duckdb.DuckDBPyConnection:
             return cached[1]
         con = duckdb.connect(":memory:")
         try:
-            con.execute("attach ? as bapas (read_only)", [str(path)])
+            if path.is_dir():
+                _attach_dataset(con, path)
+            else:
+                con.execute("attach ? as bapas (read_only)", [str(path)])
         except duckdb.Error as exc:
             con.close()
             raise DataUnavailable(f"basis data tidak dapat dibaca: {str(exc)[:200]}") from exc
@@ -46,11 +52,28 @@ def _connection(path: Path) -> duckdb.DuckDBPyConnection:
         return con
 
 
+def _attach_dataset(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """A Parquet dataset written by `etl export` (shared storage): its tables as views, then the metric views."""
+    from etl import export, load
+    con.execute("attach ':memory:' as bapas")
+    con.execute("use bapas")
+    for statement in export.catalog_sql(folder):
+        con.execute(statement)
+    for sql in load.view_files():
+        con.execute(sql.read_text(encoding="utf-8"))
+
+
+def is_database(path: Path) -> bool:
+    """A DuckDB file, or a Parquet dataset folder with its manifest."""
+    from etl.export import MANIFEST
+    return path.is_file() or (path / MANIFEST).is_file()
+
+
 @contextmanager
 def reader(db_path: Path | None = None):
     """A cursor on the current snapshot of the database (read-only; closed after the block)."""
     path = Path(db_path) if db_path else config.db_path()
-    if not path.is_file():
+    if not is_database(path):
         raise DataUnavailable(f"basis data belum ada: {path}")
     cursor = _connection(path).cursor()
     try:
@@ -76,6 +99,9 @@ def frame(sql: str, params: dict | list | None = None, db_path: Path | None = No
 def data_version(db_path: Path | None = None) -> str:
     """A token that changes whenever a load has replaced the database file (for cache keys)."""
     path = Path(db_path) if db_path else config.db_path()
+    if path.is_dir():
+        from etl.export import MANIFEST
+        path = path / MANIFEST  # replaced with the whole dataset by each export
     try:
         stat = os.stat(path)
     except FileNotFoundError:

@@ -1,4 +1,4 @@
-"""Command line: `python -m etl load|demo|templates|undo|backups` (DESIGN.md "Command-line contract")."""
+"""Command line: `python -m etl load|demo|templates|undo|export|backups` (DESIGN.md "Command-line contract")."""
 from __future__ import annotations
 
 import argparse
@@ -35,6 +35,10 @@ def _parser() -> argparse.ArgumentParser:
     undo.add_argument("run", type=int, metavar="ID_MUAT", help="nomor muat (kolom id_muat di muat_run)")
     undo.add_argument("--db")
     undo.add_argument("--json", action="store_true")
+    export = sub.add_parser("export", help="tulis semua tabel sebagai dataset Parquet (per kantor dan tahun)")
+    export.add_argument("--format", choices=["parquet"], default="parquet")
+    export.add_argument("--out", required=True, help="folder dataset (diganti seluruhnya bila sudah ada)")
+    export.add_argument("--db")
     backups = sub.add_parser("backups", help="daftar cadangan basis data; --restore memulihkan satu")
     backups.add_argument("--db")
     backups.add_argument("--restore", metavar="BERKAS", help="cadangan yang dipulihkan (nama dari daftar)")
@@ -121,6 +125,20 @@ def _undo(args) -> int:
     return 0
 
 
+def _export(args) -> int:
+    from etl.export import export_parquet
+    from etl.load import LoadError
+
+    try:
+        manifest = export_parquet(config.db_path(args.db), Path(args.out), progress=_progress)
+    except LoadError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    rows = sum(t["baris"] for t in manifest["tabel"].values())
+    print(f"{len(manifest['tabel'])} tabel, {rows:,} baris ditulis ke {args.out}".replace(",", "."))
+    return 0
+
+
 def _backups(args) -> int:
     from etl import snapshot
 
@@ -144,7 +162,7 @@ def _backups(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     return {"load": _load, "demo": _demo, "templates": _templates, "undo": _undo,
-            "backups": _backups}[args.command](args)
+            "export": _export, "backups": _backups}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -124,6 +124,11 @@ def _schema_files() -> list[Path]:
     return [SQL_DIR / name for name in SQL_FILES] + sorted(SQL_DIR.glob("views_*.sql"))
 
 
+def view_files() -> list[Path]:
+    """The SQL files that only define views (what a read-only Parquet dataset needs on top of its tables)."""
+    return [path for path in _schema_files() if path.name != "schema.sql"]
+
+
 @contextmanager
 def writing(db_path: Path):
     """A connection to a new snapshot of the database with its schema in place (see etl/snapshot.py)."""

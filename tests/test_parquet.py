@@ -1,0 +1,71 @@
+"""`etl export`: the database as a Parquet dataset that the analytics layer reads like the DuckDB file."""
+import datetime as dt
+import json
+
+import pandas as pd
+import pytest
+
+from analytics import anggaran, db, hambatan, mitra, partisipasi, ringkasan
+from analytics.filters import Filters
+from analytics.viewer import Viewer
+from etl.export import MANIFEST, export_parquet
+from tests.conftest import query, run_cli
+
+KEPALA = Viewer("kepala", "kepala")
+KANWIL = Viewer("kanwil", "kanwil")
+
+
+@pytest.fixture(scope="module")
+def dataset(demo_db, tmp_path_factory):
+    out = tmp_path_factory.mktemp("parquet") / "dataset"
+    export_parquet(demo_db, out)
+    return out
+
+
+def test_every_table_has_the_same_rows_in_the_dataset(demo_db, dataset):
+    manifest = json.loads((dataset / MANIFEST).read_text())
+    tables = [r[0] for r in query(demo_db, "select table_name from duckdb_tables() order by 1")]
+    assert sorted(manifest["tabel"]) == tables
+    for table in ("klien", "kehadiran", "anggaran", "muat_run", "penyelesaian_program"):
+        on_file = db.frame(f"select * from {table} order by all", db_path=demo_db)
+        on_dataset = db.frame(f"select * from {table} order by all", db_path=dataset)
+        pd.testing.assert_frame_equal(on_file, on_dataset)
+    assert manifest["tabel"]["kehadiran"]["partisi"] == ["kode_bapas", "tahun_partisi"]
+    years = {p.name for p in (dataset / "kehadiran").glob("kode_bapas=*/tahun_partisi=*")}
+    assert len(years) >= 3  # the demo covers several years
+
+
+@pytest.mark.parametrize("call", [
+    lambda f, p: ringkasan.key_figures(f, KEPALA, p),
+    lambda f, p: ringkasan.missed_reports(f, KEPALA, p)[0],
+    lambda f, p: partisipasi.participation_by_month(f, KANWIL, p),
+    lambda f, p: partisipasi.program_completion(f, KEPALA, p),
+    lambda f, p: partisipasi.cohort_comparison(f, KEPALA, db_path=p),
+    lambda f, p: anggaran.absorption_by_year(f, p),
+    lambda f, p: hambatan.category_pareto(f, KANWIL, db_path=p),
+    lambda f, p: mitra.scorecard(f, KEPALA, db_path=p),
+], ids=["ringkasan", "mangkir", "partisipasi", "penyelesaian", "kohort", "anggaran", "hambatan", "mitra"])
+def test_pages_give_the_same_figures_from_the_dataset(demo_db, dataset, call):
+    filters = Filters(dt.date(2026, 5, 1), dt.date(2026, 10, 31))
+    on_file, on_dataset = call(filters, demo_db), call(filters, dataset)
+    if isinstance(on_file, pd.DataFrame):
+        assert not on_file.empty
+        pd.testing.assert_frame_equal(on_file, on_dataset)
+    else:
+        assert on_file == on_dataset
+
+
+def test_cli_export_replaces_a_dataset_and_refuses_a_foreign_folder(demo_db, tmp_path):
+    out = tmp_path / "ds"
+    done = run_cli("export", "--out", out, "--db", demo_db)
+    assert done.returncode == 0, done.stderr
+    first = db.data_version(out)
+    again = run_cli("export", "--out", out, "--db", demo_db)
+    assert again.returncode == 0 and db.data_version(out) != first
+    assert not list(tmp_path.glob("ds.*"))  # no work or old folders left behind
+    foreign = tmp_path / "dokumen"
+    foreign.mkdir()
+    (foreign / "catatan.txt").write_text("jangan dihapus")
+    refused = run_cli("export", "--out", foreign, "--db", demo_db)
+    assert refused.returncode == 1 and "bukan dataset ekspor" in refused.stderr
+    assert (foreign / "catatan.txt").read_text() == "jangan dihapus"
