@@ -21,7 +21,8 @@ def _expected_nav(user: str) -> list[str]:
     from pathlib import Path
     from analytics.viewer import PAGES
     titles = {"ringkasan": "Ringkasan", "partisipasi": "Partisipasi & Kesejahteraan", "anggaran": "Anggaran",
-              "hambatan": "Hambatan", "mitra": "Mitra", "audit": "Log Audit", "pengguna": "Pengguna"}
+              "hambatan": "Hambatan", "mitra": "Mitra", "risiko": "Risiko Residivisme", "jelajah": "Jelajah Data",
+              "laporan": "Paparan Kanwil", "unggah": "Unggah Data", "audit": "Log Audit", "pengguna": "Pengguna"}
     pages = Path(__file__).resolve().parent.parent / "pages"
     return [titles[n] for n in PAGES[ROLE_OF[user]] if (pages / f"{n}.py").is_file()]
 

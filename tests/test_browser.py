@@ -31,7 +31,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORDS = {u: f"{u}-demo-2026" for u in ("kepala", "pk1", "analis", "kanwil", "operator")}
 TITLES = {"ringkasan": "Ringkasan", "partisipasi": "Partisipasi & Kesejahteraan", "anggaran": "Anggaran",
-          "hambatan": "Hambatan", "mitra": "Mitra", "audit": "Log Audit", "pengguna": "Pengguna"}
+          "hambatan": "Hambatan", "mitra": "Mitra", "risiko": "Risiko Residivisme", "jelajah": "Jelajah Data",
+          "laporan": "Paparan Kanwil", "unggah": "Unggah Data", "audit": "Log Audit", "pengguna": "Pengguna"}
 
 
 def _role_pages(role: str) -> list[str]:
