@@ -1,6 +1,7 @@
 """The write side: validate every file of a run, then commit the accepted ones in one transaction."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 from contextlib import contextmanager
@@ -112,6 +113,7 @@ def plan_file(path: Path, kind: str | None = None) -> FilePlan:
 
 
 # ---------------------------------------------------------------------------------------- database
+@functools.lru_cache(maxsize=1)
 def schema_version() -> str:
     """A digest of the SQL that builds the schema, views and stored tables (stored in each database)."""
     digest = hashlib.sha256()
@@ -134,12 +136,20 @@ def writing(db_path: Path):
     """A connection to a new snapshot of the database with its schema in place (see etl/snapshot.py)."""
     try:
         with snapshot.writing(db_path) as con:
-            ensure_schema(con)
+            if _stored_schema_version(con) != schema_version():  # a new database, or built by an older version
+                ensure_schema(con)
             yield con
     except snapshot.WriterBusy as exc:
         raise LoadError(str(exc)) from exc
     except duckdb.IOException as exc:
         raise LoadError(f"basis data {db_path} tidak dapat ditulis: {str(exc)[:200]}") from exc
+
+
+def _stored_schema_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    try:
+        return con.execute("select max(versi) from versi_skema").fetchall()[0][0]
+    except duckdb.CatalogException:
+        return None
 
 
 def refresh_views(db_path: Path) -> bool:
@@ -149,7 +159,7 @@ def refresh_views(db_path: Path) -> bool:
     """
     try:
         with _reading(db_path) as con:
-            stored = con.execute("select max(versi) from versi_skema").fetchall()[0][0]
+            stored = _stored_schema_version(con)
     except duckdb.Error:
         stored = None
     if stored == schema_version():
