@@ -23,6 +23,15 @@ PAGE_TITLES = {"ringkasan": "Ringkasan", "partisipasi": "Partisipasi & Kesejahte
                "hambatan": "Hambatan", "mitra": "Mitra", "risiko": "Risiko Residivisme", "jelajah": "Jelajah Data",
                "laporan": "Paparan Kanwil", "unggah": "Unggah Data", "audit": "Log Audit", "pengguna": "Pengguna"}
 log = logging.getLogger("bapas")
+# Streamlit's file uploader has English texts and no option to change them: replace them with Indonesian ones
+UPLOADER_CSS = """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "Pilih berkas"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "atau seret berkas ke kotak ini"; font-size: 0.875rem; }
+</style>"""
 
 st.set_page_config(page_title="Dasbor Pokmas Lipas", page_icon=str(ROOT / "assets" / "ikon.png"), layout="wide")
 
@@ -192,6 +201,7 @@ def main() -> None:
     pages = [st.Page(str(ROOT / "pages" / f"{name}.py"), title=PAGE_TITLES[name], url_path=name, default=(i == 0))
              for i, name in enumerate(names)]
     st.session_state["halaman_tersedia"] = [page.title for page in pages]
+    st.html(UPLOADER_CSS)
     _watch_data(path, st.session_state["konteks"].version)
     st.navigation(pages).run()
 

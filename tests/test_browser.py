@@ -42,6 +42,7 @@ def _role_pages(role: str) -> list[str]:
 
 
 PAGES = {"kepala": _role_pages("kepala"), "kanwil": _role_pages("kanwil")}
+PAGES_OPERATOR = _role_pages("operator")
 ALL_PAGES = {title: name for name, title in TITLES.items()}  # title -> url path
 FRIENDLY_ERROR = "Maaf, terjadi kesalahan"
 
@@ -118,6 +119,7 @@ def server(browser, demo_db, tmp_path_factory):
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     running = Server(url, process, log)
+    running.db = db
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -277,3 +279,46 @@ def test_every_page_of_the_role_renders_without_error(user, server, new_page):
                     assert not {"Nama", "No. Register"} & set(headers), f"{where}: person-level columns {headers}"
         for other in set(ALL_PAGES) - set(PAGES[user]):
             assert page.locator(f'a[href$="/{ALL_PAGES[other]}"]').count() == 0, f"{user} has a link to {other}"
+
+
+def _metric_value(page, label: str) -> str:
+    metric = page.locator('[data-testid="stMetric"]', has_text=label).first
+    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def test_upload_through_the_page_and_open_pages_follow(server, new_page, tmp_path):
+    """Runs last: the operator loads a workbook through the real page; the kepala's open page shows it unasked."""
+    import datetime as dt
+    from tests.builders import KLIEN_HEADER, klien_row, workbook
+    from tests.conftest import query
+    rows = [klien_row(i + 1, f"PB-UNGGAH-{i + 1}", f"Klien Unggahan {i + 1}", mulai=dt.date(2026, 9, 1),
+                      akhir=dt.date(2027, 9, 1), status="Aktif") for i in range(12)]
+    book = workbook(tmp_path / "Data Klien Baru.xlsx", {"Data": (KLIEN_HEADER, rows)})
+    watcher = new_page()
+    operator = new_page()
+    with server.log_on_failure():
+        _log_in(watcher, server, "kepala")
+        _settle(watcher, "Ringkasan")
+        before = _metric_value(watcher, "Klien aktif")
+        _log_in(operator, server, "operator")
+        _settle(operator, PAGES_OPERATOR[0])
+        operator.locator('[data-testid="stSidebarNavLink"]', has_text="Unggah Data").click()
+        _settle(operator, "Unggah Data")
+        operator.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(book))
+        expect(operator.get_by_text("Hasil pemeriksaan (belum ada yang dimuat)")).to_be_visible()
+        _settle(operator, "Unggah Data")
+        _screenshot(operator, "operator-unggah-pratinjau")
+        operator.get_by_role("button", name="Muat", exact=True).click()
+        expect(operator.get_by_text(re.compile(r"Muat nomor \d+ selesai: 12 baris dimuat"))).to_be_visible()
+        _settle(operator, "Unggah Data")
+        _screenshot(operator, "operator-unggah-selesai")
+        _assert_no_errors(operator, server, "operator / Unggah Data")
+        assert query(server.db, "select count(*) from klien where no_register like 'PB-UNGGAH-%'") == [(12,)]
+        # the kepala did nothing: the open page reruns on the new snapshot within seconds
+        watcher.wait_for_function(
+            """([label, before]) => [...document.querySelectorAll('[data-testid="stMetric"]')]
+                 .filter(m => m.innerText.includes(label))
+                 .some(m => m.querySelector('[data-testid="stMetricValue"]').innerText.trim() !== before)""",
+            arg=["Klien aktif", before], timeout=20_000, polling=500)
+        after = _metric_value(watcher, "Klien aktif")
+        assert int(after.replace(".", "")) == int(before.replace(".", "")) + 12
