@@ -1,0 +1,193 @@
+"""Risiko Residivisme: who is at risk now, how well the model and the RRI predict here, and survival curves."""
+import datetime as dt
+
+import streamlit as st
+
+from analytics import charts_risiko as charts, format as fmt, risk
+from ui import audit_view_once, cached, chart, context, download, guard
+
+PAGE = "Risiko"
+CLIENTS = ("klien",)
+ATTENDANCE = ("klien", "kehadiran")
+guard("risiko")
+ctx = context()
+st.title("Risiko Residivisme")
+st.caption(f"Siapa yang perlu diperhatikan sekarang, seberapa baik model dan RRI meramalkan kegagalan di kantor ini, "
+           f"dan kurva bertahan · data s.d. {fmt.date(ctx.as_of)}")
+if ctx.viewer.suppressed:
+    st.caption("Angka 1–9 orang ditampilkan sebagai «<10» dan bagian grafik yang memuatnya diarsir abu-abu "
+               "(aturan bilangan kecil).")
+
+left, right = st.columns([1, 2])
+horizon = left.selectbox("Jendela hasil (bulan sejak mulai bimbingan)", risk.HORIZONS,
+                         index=risk.HORIZONS.index(risk.DEFAULT_HORIZON), key="risiko_jendela")
+revocations = right.toggle("Hitung pencabutan (DICABUT) dalam jendela sebagai kegagalan", key="risiko_cabut")
+validation = cached(risk.validate)(horizon, revocations)
+report = validation.report
+terms = report["definitions"]
+if not validation.ok:
+    st.warning(report["reason"])
+
+# 1 -------------------------------------------------------------------------------------------------------------
+st.subheader("Sebaran klien aktif menurut kategori risiko")
+distribution = cached(risk.risk_distribution)(ctx.filters, ctx.viewer, horizon, revocations)
+if distribution.empty:
+    st.info("Tidak ada klien aktif pada periode dan saringan ini.")
+else:
+    dari, sampai = risk.distribution_window(ctx.filters)
+    chart(charts.distribution_bars(distribution, "rri"), risk.basis_rows(distribution, "rri"),
+          "sebaran-rri", PAGE, f"Apa yang ditampilkan: bagian klien aktif tiap bulan menurut kategori RRI yang dicatat "
+          f"PK (Rendah/Sedang/Tinggi; kosong = tidak tercatat), {fmt.period(dari, sampai)}. Siapa yang dihitung: "
+          "klien yang aktif pada suatu hari dalam bulan itu, sesuai saringan.", CLIENTS)
+    chart(charts.distribution_bars(distribution, "model"), risk.basis_rows(distribution, "model"),
+          "sebaran-model", PAGE, "Apa yang ditampilkan: bagian klien aktif tiap bulan menurut kategori risiko model "
+          f"yang dihitung pada titik prediksinya ({terms['kategori']}) «Belum dinilai» = titik prediksi belum "
+          "tercapai pada bulan itu; «Tidak dinilai» = kasus yang tidak dapat dinilai (mis. catatan kehadiran awal "
+          "tidak ada); «Tanpa model» = data belum cukup untuk model. Siapa yang dihitung: sama dengan grafik di "
+          "atas.", ATTENDANCE)
+
+# 2 -------------------------------------------------------------------------------------------------------------
+st.subheader("Daftar peringatan dini")
+counts = cached(risk.signal_counts)(ctx.filters, ctx.viewer, horizon, revocations)
+for column, row in zip(st.columns(len(counts)), counts.itertuples()):
+    column.metric(row.label, row.klien if isinstance(row.klien, str) else fmt.number(row.klien))
+st.caption(f"Klien aktif pada {fmt.date(ctx.as_of)} sesuai saringan: {fmt.number(counts['klien_aktif'].iloc[0])}. "
+           "Mangkir berturut-turut dihitung dari wajib lapor terakhir (3 kali berturut-turut adalah dasar "
+           f"pencabutan); «tanpa kegiatan» hanya untuk klien yang sudah ≥ {risk.NO_PROGRAM_DAYS} hari "
+           "dibimbing; risiko tinggi = kategori Tinggi model.")
+if ctx.viewer.person_level is None:
+    st.caption("Daftar nama tidak tersedia untuk peran Anda (hanya data agregat).")
+else:
+    pick, order = st.columns([3, 2])
+    chosen = pick.multiselect("Tampilkan klien dengan salah satu sinyal", list(risk.SIGNALS),
+                              default=list(risk.SIGNALS), format_func=risk.SIGNALS.get, key="risiko_sinyal")
+    sort = order.selectbox("Urutkan menurut", list(risk.SORTS), format_func=risk.SORTS.get, key="risiko_urutan")
+    rows = cached(risk.early_warning)(ctx.viewer, ctx.filters, horizon, revocations, tuple(chosen), sort)
+    if rows.empty:
+        st.info("Tidak ada klien yang dapat Anda lihat dengan sinyal yang dipilih.")
+    else:
+        audit_view_once(PAGE, len(rows), "daftar peringatan dini risiko")
+        table = risk.warning_table(rows)
+        st.dataframe(table, hide_index=True, width="stretch", key="risiko-daftar",
+                     column_config={"Faktor utama": st.column_config.Column(width="large"),
+                                    "Sinyal": st.column_config.Column(width="large")})
+        st.caption(f"{fmt.number(len(table))} klien. Klik judul kolom untuk mengurutkan ulang. «Faktor utama» = hal "
+                   "yang paling menaikkan risiko model klien itu dibanding kasus rata-rata. Skor membantu "
+                   "penilaian PK; skor tidak pernah memutuskan pencabutan.")
+        download(table, "peringatan-dini-risiko", PAGE, person_level=True)
+
+# 3 -------------------------------------------------------------------------------------------------------------
+st.subheader("Kartu model")
+st.info(f"**Penggunaan yang diperbolehkan.** {risk.PERMITTED_USE}")
+data_day = fmt.date(dt.date.fromisoformat(report["as_of"]))
+st.markdown(f"- **Hasil:** {terms['hasil']}\n- **Titik prediksi:** {terms['titik_prediksi']}\n"
+            f"- **Kasus yang dipakai:** {terms['kelayakan']}\n- **Jendela data:** kasus yang mulai bimbingan s.d. "
+            f"{fmt.date(ctx.as_of)}; tanggal data model {data_day}.\n- **Model:** regresi logistik teregularisasi "
+            "(kekuatan dipilih dengan validasi silang di dalam tiap lipatan), umur sebagai spline, jumlah pidana "
+            "sebelumnya log(1 + x), kategori one-hot, lalu dikalibrasi ulang; versi kartu skor memakai kelompok dan "
+            "poin bulat yang dapat dijumlahkan dengan tangan.")
+st.dataframe(risk.exclusion_table(validation, ctx.viewer), hide_index=True, width="stretch", key="risiko-kasus")
+with st.expander("Fitur yang dipakai"):
+    st.dataframe(risk.feature_table(validation), hide_index=True, width="stretch")
+    st.caption("Status pekerjaan terakhir tidak dipakai: tanggalnya tidak tercatat, sehingga bisa berasal dari "
+               "setelah titik prediksi. Bekerja/tidak diambil dari pekerjaan saat mulai bimbingan.")
+
+if validation.ok:
+    card = report["scorecard"]
+    metrics = st.columns(4)
+    metrics[0].metric("AUC (validasi silang 5 lipatan)", fmt.number(report["auc"], 3),
+                      help=f"Interval 95% bootstrap: {risk.interval_text(report['auc'], report['auc_ci'])}")
+    metrics[1].metric("Skor Brier", fmt.number(report["brier"], 3),
+                      help=f"Interval 95%: {risk.interval_text(report['brier'], report['brier_ci'])}")
+    metrics[2].metric("ECE (10 bin)", fmt.number(report["ece"], 3), help=terms["ece"])
+    metrics[3].metric("Kasus / kegagalan", f"{fmt.number(report['n'])} / {fmt.number(report['events'])}",
+                      help=f"Tingkat dasar {fmt.percent(report['base_rate'])}")
+    lines = [f"- **Model:** AUC {risk.interval_text(report['auc'], report['auc_ci'])}; Brier "
+             f"{risk.interval_text(report['brier'], report['brier_ci'])}; ECE "
+             f"{risk.interval_text(report['ece'], report['ece_ci'])} (interval 95% bootstrap "
+             f"{fmt.number(risk.BOOTSTRAP)} sampel ulang).",
+             f"- **Kartu skor (poin):** AUC {risk.interval_text(card['auc'], card['auc_ci'])}; Brier "
+             f"{fmt.number(card['brier'], 3)}; ECE {fmt.number(card['ece'], 3)}."]
+    if report.get("rri_auc") is not None:
+        basis = "skor" if report["rri_basis"] == "skor_rri" else "kategori"
+        lines.append(f"- **RRI tercatat ({basis}), pada {fmt.number(report['rri_n'])} kasus yang sama:** AUC "
+                     f"{risk.interval_text(report['rri_auc'], report.get('rri_auc_ci'))}"
+                     + (f"; kategori RRI saja {fmt.number(report['rri_kategori_auc'], 3)}"
+                        if report.get("rri_kategori_auc") is not None and basis == "skor" else "")
+                     + f". Model pada kasus yang sama {fmt.number(report['model_auc_rri_cases'], 3)}; selisih "
+                     f"{risk.interval_text(report.get('auc_diff'), report.get('auc_diff_ci'))}.")
+    else:
+        lines.append("- **RRI:** tidak tercatat dalam data, tidak dapat dibandingkan.")
+    holdout = report["holdout"]
+    if holdout.get("done"):
+        lines.append(f"- **Uji kohort terbaru** (dilatih pada kasus mulai s.d. "
+                     f"{fmt.date(dt.date.fromisoformat(holdout['train_until']))}, diuji pada "
+                     f"{holdout['cohort']}, {fmt.number(holdout['test_n'])} kasus): AUC "
+                     f"{risk.interval_text(holdout['auc'], holdout['auc_ci'])}; ECE {fmt.number(holdout['ece'], 3)}; "
+                     f"rata-rata prediksi {fmt.percent(holdout['mean_predicted'])} vs teramati "
+                     f"{fmt.percent(holdout['observed'])}.")
+    else:
+        lines.append(f"- **Uji kohort terbaru:** tidak dilakukan — {holdout.get('reason')}.")
+    st.markdown("\n".join(lines))
+    calibration = risk.calibration_frame(validation, ctx.viewer)
+    chart(charts.calibration_plot(calibration, f"ECE {fmt.number(report['ece'], 3)} · titik = bin risiko selebar 10%"),
+          calibration, "kalibrasi-model", PAGE,
+          "Apa yang ditampilkan: untuk tiap bin risiko prediksi validasi silang (selebar 10 poin persen), rata-rata "
+          "prediksi vs bagian yang benar-benar gagal, dengan interval 95% (Wilson); titik pada garis putus-putus = "
+          "terkalibrasi. Siapa yang dihitung: kasus yang dipakai untuk validasi (seluruh kantor, tanpa saringan).",
+          CLIENTS)
+    st.markdown(f"**Per kelompok** (ambang «Tinggi»: risiko ≥ {fmt.percent(report['threshold'])}; positif palsu = "
+                "tidak gagal tetapi ditandai tinggi, negatif palsu = gagal tetapi tidak ditandai tinggi)")
+    groups = risk.group_table(validation, ctx.viewer)
+    st.dataframe(groups, hide_index=True, width="stretch", key="risiko-kelompok")
+    download(groups, "validasi-per-kelompok", PAGE)
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown("**Kartu skor: poin per kelompok**")
+        st.dataframe(risk.points_table(validation), hide_index=True, width="stretch", height=360)
+    with right:
+        st.plotly_chart(charts.points_risk_line(validation.points_risk), config={"displaylogo": False},
+                        width="stretch", key="grafik-risiko-poin")
+    st.caption("Jumlahkan poin tiap baris yang sesuai dengan klien; grafik memberi risiko untuk jumlah itu. Kelompok "
+               f"yang jarang (< {risk.MIN_LEVEL} kasus) digabung sebagai «{risk.RARE}»; kelompok yang tidak ada "
+               "dalam data pelatihan mendapat poin kelompok gabungan itu, atau 0 bila tidak ada.")
+    with st.expander("Koefisien model (skala baku)"):
+        st.dataframe(risk.coefficient_table(validation), hide_index=True, width="stretch")
+        st.caption(f"Kekuatan regularisasi terpilih C = {fmt.number(report['C'], 3)}; kalibrasi ulang: logit "
+                   f"akhir = {fmt.number(report['recalibration']['intercept'], 3)} + "
+                   f"{fmt.number(report['recalibration']['slope'], 3)} × logit model. Umur masuk sebagai basis "
+                   "spline, sehingga koefisiennya tidak dibaca satu per satu.")
+
+    # 4 ---------------------------------------------------------------------------------------------------------
+    st.subheader("Dosis × risiko")
+    dose = cached(risk.dose_by_risk)(ctx.viewer, horizon, revocations)
+    if dose.empty:
+        st.info("Data tidak memuat jam kegiatan sebelum titik prediksi.")
+    else:
+        st.warning("**Perbandingan, bukan estimasi sebab-akibat.** Klien yang banyak ikut kegiatan bisa berbeda sejak "
+                   "awal dari yang tidak.")
+        chart(charts.dose_bars(dose), dose, "dosis-risiko", PAGE,
+              "Apa yang ditampilkan: bagian kasus yang gagal dalam jendela, menurut jam kegiatan (selain wajib lapor "
+              "dan kunjungan rumah) yang dihadiri sebelum titik prediksi, dalam tiap kategori risiko model (dari "
+              "prediksi validasi silang). Siapa yang dihitung: kasus yang dipakai untuk validasi (seluruh kantor).",
+              ATTENDANCE)
+
+# 5 -------------------------------------------------------------------------------------------------------------
+st.subheader("Kurva bertahan (Kaplan–Meier)")
+by = st.radio("Kelompokkan menurut", list(risk.KM_BY), format_func=risk.KM_BY.get, horizontal=True, key="risiko_km")
+survival = cached(risk.survival)(by, ctx.filters, ctx.viewer, horizon, revocations)
+if survival.note:
+    st.info(survival.note)
+elif survival.curves.empty:
+    st.info("Tidak ada kasus untuk kurva ini.")
+else:
+    chart(charts.km_plot(survival, risk.KM_TITLES[by]),
+          survival.at_risk, f"kaplan-meier-{by}", PAGE,
+          "Apa yang ditampilkan: perkiraan Kaplan–Meier bagian klien yang belum gagal (definisi di kartu model) "
+          f"sejak mulai bimbingan, s.d. {horizon} bulan, dengan pita 95%; angka di bawah grafik = klien yang masih "
+          "berisiko. Klien disensor pada akhir bimbingan, tanggal data, atau akhir jendela. "
+          + ("Menurut partisipasi, kurva mulai pada titik prediksi (klien yang masih dibimbing dan belum gagal "
+             "di sana), dikelompokkan menurut kehadiran kegiatan sebelum titik itu. " if by == "program" else "")
+          + "Siapa yang dihitung: kasus sesuai saringan program integrasi, PK dan kantor.", ATTENDANCE)
+    st.caption(f"Uji log-rank antar kelompok: {charts.p_text(survival.p_value)}.")
+    st.dataframe(risk.survival_table(survival), hide_index=True, width="stretch", key="risiko-km-kelompok")

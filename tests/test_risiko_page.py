@@ -1,0 +1,166 @@
+"""The Risiko Residivisme page under AppTest, once per role, on the full-size demo office (tests/test_risk.py).
+
+Each role gets the charts and the model card; the early-warning list is named for kepala, limited to the own
+caseload for pk, pseudonymised for analis, and absent for kanwil (counts only, small numbers hidden). Viewing the
+list is audited. A database with too few outcome events shows the «tidak cukup data» message and no model.
+"""
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+
+import duckdb
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from analytics import risk
+from analytics.filters import Filters
+from analytics.viewer import Viewer
+from tests.test_risk import office_db, small_office
+
+AS_OF = dt.date(2026, 10, 30)
+PERIOD = Filters(dt.date(2026, 8, 1), dt.date(2026, 10, 31))
+ENGLISH = ("Risk", "Calibration", "Survival", "Number at risk", "Warning", "Score", "Not enough", "Model card")
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory) -> Path:
+    return office_db(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def nip(office) -> str:
+    con = duckdb.connect(str(office), read_only=True)
+    try:
+        return con.execute("select pk_nip from klien group by 1 order by count(*) desc, 1 limit 1").fetchall()[0][0]
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def _caches():
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def page(_caches, nip):
+    from analytics.accounts import Account, Store
+    from ui import Context
+
+    def run(role: str, db: Path, as_of: dt.date = AS_OF) -> AppTest:
+        at = AppTest.from_file("../pages/risiko.py", default_timeout=120)
+        at.session_state["akun"] = Account(role, role, role, nip if role == "pk" else None, None, True)
+        at.session_state["_store"] = Store()
+        viewer = Viewer(role, role, nip if role == "pk" else None, "ab" * 32)
+        at.session_state["konteks"] = Context(viewer, PERIOD, "3", db, as_of, f"uji-{db.name}", False)
+        return at.run()
+    return run
+
+
+def _texts(at) -> str:
+    return " ".join(str(e.value) for kind in ("title", "subheader", "caption", "markdown", "info", "warning")
+                    for e in at.get(kind))
+
+
+def _tables(at) -> list:
+    return [d.value for d in at.dataframe]
+
+
+def _list(at):
+    lists = [t for t in _tables(at) if "Faktor utama" in t.columns]
+    return lists[0] if lists else None
+
+
+def _audit() -> list[tuple]:
+    from etl import config
+    con = sqlite3.connect(config.akses_path())
+    try:
+        return con.execute("select nama_pengguna, aksi, halaman, keterangan from audit order by id").fetchall()
+    finally:
+        con.close()
+
+
+def _chart_titles(at) -> list[str]:
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
+def test_page_for_kepala_shows_everything_and_audits_the_list(page, office):
+    at = page("kepala", office)
+    assert not at.exception and not at.error
+    assert [t.value for t in at.title] == ["Risiko Residivisme"]
+    titles = _chart_titles(at)
+    assert len(titles) == 6
+    assert titles[0] == "Klien aktif per bulan menurut kategori RRI yang tercatat"
+    assert titles[1] == "Klien aktif per bulan menurut kategori risiko model"
+    assert any(t.startswith("Kalibrasi") for t in titles) and any(t.startswith("Bagian klien yang belum gagal")
+                                                                  for t in titles)
+    rows = _list(at)
+    expected = risk.warning_table(risk.early_warning(Viewer("kepala", "kepala"), PERIOD, db_path=office))
+    assert rows["No. Register"].tolist() == expected["No. Register"].tolist() and "Nama" in rows.columns
+    assert ("kepala", "LIHAT_DATA_PERORANGAN", "Risiko", "daftar peringatan dini risiko") in _audit()
+    texts = _texts(at)
+    assert "tidak pernah menjadi dasar pencabutan" in texts and "Kegagalan dalam 24 bulan" in texts
+    assert "Tidak cukup data" not in texts
+    report = risk.validate(db_path=office).report
+    assert [m.value for m in at.metric][4:6] == [risk.fmt.number(report["auc"], 3), risk.fmt.number(report["brier"], 3)]
+    assert not any(word in texts for word in ENGLISH)
+
+
+def test_page_controls_change_the_list_and_the_curves(page, office):
+    at = page("kepala", office)
+    at.multiselect(key="risiko_sinyal").set_value(["MANGKIR"])
+    at.selectbox(key="risiko_urutan").set_value("mangkir")
+    at.radio(key="risiko_km").set_value("program").run()
+    assert not at.exception
+    rows = _list(at)
+    assert len(rows) > 0 and (rows["Mangkir berturut-turut"] >= 2).all()
+    assert rows["Mangkir berturut-turut"].is_monotonic_decreasing
+    assert set(rows["Sinyal"].str.split(", ").explode()) >= {risk.SIGNALS["MANGKIR"]}
+    assert _chart_titles(at)[-1].startswith(risk.KM_TITLES["program"] + "<br><sup>Uji log-rank")
+    assert "kurva mulai pada titik prediksi" in _texts(at)
+
+
+def test_page_for_pk_lists_only_the_own_caseload(page, office, nip):
+    at = page("pk", office)
+    assert not at.exception and not at.error
+    rows = _list(at)
+    con = duckdb.connect(str(office), read_only=True)
+    try:
+        caseload = {r[0] for r in con.execute("select no_register from klien where pk_nip = ?", [nip]).fetchall()}
+    finally:
+        con.close()
+    assert len(rows) > 0 and set(rows["No. Register"]) <= caseload
+
+
+def test_page_for_analis_shows_pseudonyms_only(page, office):
+    at = page("analis", office)
+    assert not at.exception and not at.error
+    rows = _list(at)
+    assert "Pseudonim" in rows.columns and not {"Nama", "No. Register"} & set(rows.columns)
+    assert rows["Pseudonim"].str.fullmatch(r"K-[0-9A-F]{10}").all()
+
+
+def test_page_for_kanwil_has_no_list_and_hides_small_numbers(page, office):
+    at = page("kanwil", office)
+    assert not at.exception and not at.error
+    assert _list(at) is None
+    assert all(not {"Nama", "No. Register", "Pseudonim"} & set(t.columns) for t in _tables(at))
+    assert "hanya data agregat" in _texts(at)
+    assert len(at.get("plotly_chart")) == 6
+    assert not [row for row in _audit() if row[0] == "kanwil"]
+    for metric in at.metric[:4]:
+        assert metric.value == "<10" or int(metric.value.replace(".", "")) >= 10
+
+
+def test_page_without_enough_events_says_so_and_shows_no_model(page, tmp_path_factory):
+    small = small_office(tmp_path_factory.mktemp("kecil-halaman"))
+    at = page("kepala", small, dt.date(2026, 9, 1))
+    assert not at.exception and not at.error
+    assert any(w.value.startswith("Tidak cukup data untuk validasi") for w in at.warning)
+    titles = _chart_titles(at)
+    assert not any(t.startswith("Kalibrasi") for t in titles) and "Kartu skor" not in _texts(at)
+    assert not [m for m in at.metric if m.label.startswith("AUC")]
+    assert _list(at)["Kategori model"].tolist() == [risk.NO_MODEL]
