@@ -18,6 +18,7 @@ from etl import config
 ROOT = Path(__file__).resolve().parent
 IDLE_MINUTES = 30
 DATA_CHECK_SECONDS = 5  # how often an open page checks whether a load has brought new data
+FILTER_KEYS = ("periode", "dari", "sampai", "kode_bapas", "program_integrasi", "pk_nip")  # analytics.filters.to_query
 # no emoji icons: office PCs may lack the font
 PAGE_TITLES = {"ringkasan": "Ringkasan", "partisipasi": "Partisipasi & Kesejahteraan", "anggaran": "Anggaran",
                "hambatan": "Hambatan", "mitra": "Mitra", "risiko": "Risiko Residivisme", "jelajah": "Jelajah Data",
@@ -152,7 +153,9 @@ def _filters_sidebar(as_of_day: dt.date, options: dict, viewer: Viewer) -> tuple
     keep = lambda key, allowed: tuple(v for v in st.session_state.get(key, []) if v in allowed)  # noqa: E731
     filters = Filters(filters.mulai, filters.akhir, keep("f_kode_bapas", options["kode_bapas"]),
                       keep("f_program", options["program_integrasi"]), keep("f_pk", names))
-    st.query_params.from_dict(to_query(filters, preset))
+    for key in FILTER_KEYS:  # the frame's keys only: a page keeps its own (e.g. a shared exploration)
+        st.query_params.pop(key, None)
+    st.query_params.update(to_query(filters, preset))
     sb.caption(f"Periode: {fmt.period(filters.mulai, filters.akhir)} · data s.d. {fmt.date(as_of_day)}")
     return filters, preset
 
@@ -197,8 +200,8 @@ def main() -> None:
     if st.sidebar.button("Keluar", key="keluar"):
         logout()
         st.rerun()
-    names = [name for name in PAGES[account.peran] if (ROOT / "pages" / f"{name}.py").is_file()]
-    pages = [st.Page(str(ROOT / "pages" / f"{name}.py"), title=PAGE_TITLES[name], url_path=name, default=(i == 0))
+    names = [name for name in PAGES[account.peran] if (ROOT / "halaman" / f"{name}.py").is_file()]
+    pages = [st.Page(str(ROOT / "halaman" / f"{name}.py"), title=PAGE_TITLES[name], url_path=name, default=(i == 0))
              for i, name in enumerate(names)]
     st.session_state["halaman_tersedia"] = [page.title for page in pages]
     st.html(UPLOADER_CSS)

@@ -8,7 +8,7 @@ ROLE_LABELS = {"kepala": "Kepala Bapas", "pk": "Pembimbing Kemasyarakatan", "ana
                "kanwil": "Kanwil", "operator": "Operator"}
 AGGREGATE_ONLY = frozenset({"kanwil", "operator"})
 
-# Pages (file stems under pages/) each role sees, in menu order; the menu shows only those whose file exists.
+# Pages (file stems under halaman/) each role sees, in menu order; the menu shows only those whose file exists.
 MONITORING = ("partisipasi", "anggaran", "hambatan", "mitra", "risiko")
 PAGES = {
     "kepala": ("ringkasan", *MONITORING, "jelajah", "laporan", "unggah", "audit", "pengguna"),

@@ -286,7 +286,7 @@ PAGE_CALLS = {"ringkasan": page_ringkasan, "partisipasi": page_partisipasi, "ang
 
 def available(page: str) -> str | None:
     """None when the page can run, else why not."""
-    missing = [str(p.relative_to(ROOT)) for p in (ROOT / "pages" / f"{page}.py", ROOT / "analytics" / f"{page}.py")
+    missing = [str(p.relative_to(ROOT)) for p in (ROOT / "halaman" / f"{page}.py", ROOT / "analytics" / f"{page}.py")
                if not p.is_file()]
     if missing or importlib.util.find_spec(f"analytics.{page}") is None:
         return "belum ada: " + ", ".join(missing or [f"analytics.{page}"])

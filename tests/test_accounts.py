@@ -2,6 +2,8 @@
 import datetime as dt
 import multiprocessing
 import sqlite3
+import sys
+import types
 
 import pytest
 from argon2 import PasswordHasher, Type
@@ -430,7 +432,9 @@ def _worker(path, worker, start, out):
     out.put(_write_audit_rows(path, worker, start))
 
 
-def test_two_processes_writing_at_once_lose_nothing(path):
+def test_two_processes_writing_at_once_lose_nothing(path, monkeypatch):
+    # an earlier AppTest leaves its page script installed as __main__, which spawn would re-run in the child
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     ctx = multiprocessing.get_context("spawn")
     start, out = ctx.Event(), ctx.Queue()
     procs = [ctx.Process(target=_worker, args=(path, w, start, out)) for w in (1, 2)]

@@ -224,7 +224,7 @@ def _fresh_caches():
 def _page(role: str, db, filters: Filters = PERIOD) -> AppTest:
     from analytics.accounts import Account, Store
     from ui import Context
-    at = AppTest.from_file("../pages/anggaran.py", default_timeout=60)
+    at = AppTest.from_file("../halaman/anggaran.py", default_timeout=60)
     at.session_state["akun"] = Account(role, role, role, None, None, True)
     at.session_state["_store"] = Store()
     at.session_state["konteks"] = Context(Viewer(role, role), filters, "kustom", db, D(2024, 3, 6), "v", False)

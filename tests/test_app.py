@@ -23,7 +23,7 @@ def _expected_nav(user: str) -> list[str]:
     titles = {"ringkasan": "Ringkasan", "partisipasi": "Partisipasi & Kesejahteraan", "anggaran": "Anggaran",
               "hambatan": "Hambatan", "mitra": "Mitra", "risiko": "Risiko Residivisme", "jelajah": "Jelajah Data",
               "laporan": "Paparan Kanwil", "unggah": "Unggah Data", "audit": "Log Audit", "pengguna": "Pengguna"}
-    pages = Path(__file__).resolve().parent.parent / "pages"
+    pages = Path(__file__).resolve().parent.parent / "halaman"
     return [titles[n] for n in PAGES[ROLE_OF[user]] if (pages / f"{n}.py").is_file()]
 
 
@@ -98,8 +98,8 @@ def test_analis_sees_pseudonyms_not_names():
     assert tables[0]["Pseudonim"].str.fullmatch(r"K-[0-9A-F]{10}").all()
 
 
-@pytest.mark.parametrize("user, page", [("kanwil", "pages/pengguna.py"), ("operator", "pages/audit.py"),
-                                        ("analis", "pages/audit.py"), ("pk1", "pages/pengguna.py")])
+@pytest.mark.parametrize("user, page", [("kanwil", "halaman/pengguna.py"), ("operator", "halaman/audit.py"),
+                                        ("analis", "halaman/audit.py"), ("pk1", "halaman/pengguna.py")])
 def test_pages_outside_the_role_are_not_in_the_navigation(user, page):
     at = _login(user)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
@@ -113,7 +113,7 @@ def test_a_page_run_directly_by_the_wrong_role_refuses(role, page):
     from analytics.filters import Filters
     from analytics.accounts import Account
     from ui import Context
-    at = AppTest.from_file(f"../pages/{page}.py", default_timeout=60)
+    at = AppTest.from_file(f"../halaman/{page}.py", default_timeout=60)
     at.session_state["akun"] = Account(role, role, role, None, None, True)
     at.session_state["_store"] = Store()
     at.session_state["konteks"] = Context(Viewer(role, role), Filters(dt.date(2026, 8, 1), dt.date(2026, 10, 31)),
@@ -132,7 +132,7 @@ def _app_db():
 
 def test_operator_user_page_lists_accounts():
     at = _login("operator")
-    at.switch_page("pages/pengguna.py").run()
+    at.switch_page("halaman/pengguna.py").run()
     assert not at.exception
     users = at.dataframe[0].value
     assert sorted(users["Nama pengguna"]) == sorted(PASSWORDS)
@@ -140,7 +140,7 @@ def test_operator_user_page_lists_accounts():
 
 def test_kepala_reads_the_audit_log():
     at = _login("kepala")
-    at.switch_page("pages/audit.py").run()
+    at.switch_page("halaman/audit.py").run()
     assert not at.exception
     log = at.dataframe[0].value
     assert {"Masuk", "Lihat Data Perorangan"} <= set(log["Aksi"])

@@ -38,7 +38,7 @@ TITLES = {"ringkasan": "Ringkasan", "partisipasi": "Partisipasi & Kesejahteraan"
 def _role_pages(role: str) -> list[str]:
     """The titles of the role's pages (analytics.viewer.PAGES) whose files exist, in menu order."""
     from analytics.viewer import PAGES as REGISTRY
-    return [TITLES[n] for n in REGISTRY[role] if (ROOT / "pages" / f"{n}.py").is_file()]
+    return [TITLES[n] for n in REGISTRY[role] if (ROOT / "halaman" / f"{n}.py").is_file()]
 
 
 PAGES = {"kepala": _role_pages("kepala"), "kanwil": _role_pages("kanwil")}

@@ -385,7 +385,7 @@ def _fresh_caches():
 def _page(role: str, db_path, period: Filters = PERIOD) -> AppTest:
     from analytics.accounts import Account, Store
     from ui import Context
-    at = AppTest.from_file("../pages/hambatan.py", default_timeout=60)
+    at = AppTest.from_file("../halaman/hambatan.py", default_timeout=60)
     at.session_state["akun"] = Account(role, role, role, None, None, True)
     at.session_state["_store"] = Store()
     at.session_state["konteks"] = Context(Viewer(role, role), period, "kustom", db_path, D(2026, 9, 22), "uji", False)

@@ -258,7 +258,7 @@ def page(fixture_db):
     st.cache_data.clear()
 
     def run(role: str) -> AppTest:
-        at = AppTest.from_file("../pages/mitra.py", default_timeout=60)
+        at = AppTest.from_file("../halaman/mitra.py", default_timeout=60)
         at.session_state["akun"] = Account(role, role, role, None, None, True)
         at.session_state["_store"] = Store()
         at.session_state["konteks"] = Context(Viewer(role, role), PERIOD, "3", fixture_db, AS_OF, "uji-mitra", False)

@@ -360,7 +360,7 @@ def page(office):
     st.cache_data.clear()
 
     def run(role: str, filters: Filters = ALL) -> AppTest:
-        at = AppTest.from_file("../pages/partisipasi.py", default_timeout=60)
+        at = AppTest.from_file("../halaman/partisipasi.py", default_timeout=60)
         at.session_state["akun"] = Account(role, role, role, NIP_SARI if role == "pk" else None, None, True)
         at.session_state["_store"] = Store()
         viewer = Viewer(role, role, NIP_SARI if role == "pk" else None, "ab" * 32)

@@ -51,7 +51,7 @@ def page(_caches, nip):
     from ui import Context
 
     def run(role: str, db: Path, as_of: dt.date = AS_OF) -> AppTest:
-        at = AppTest.from_file("../pages/risiko.py", default_timeout=120)
+        at = AppTest.from_file("../halaman/risiko.py", default_timeout=120)
         at.session_state["akun"] = Account(role, role, role, nip if role == "pk" else None, None, True)
         at.session_state["_store"] = Store()
         viewer = Viewer(role, role, nip if role == "pk" else None, "ab" * 32)

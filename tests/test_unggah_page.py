@@ -73,7 +73,7 @@ def page(office):
         return at.run()
 
     def start(role: str) -> AppTest:
-        at = AppTest.from_file("../pages/unggah.py", default_timeout=60)
+        at = AppTest.from_file("../halaman/unggah.py", default_timeout=60)
         at.session_state["akun"] = Account(f"{role}1", f"Uji {role}", role, None, None, True)
         at.session_state["_store"] = Store()
         return go(at)

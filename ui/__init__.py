@@ -35,8 +35,15 @@ def context() -> Context:
 
 
 def guard(page: str) -> None:
-    """Stop a page that the viewer's role does not include (the menu hides it; this is the second lock)."""
+    """Stop a page that the viewer's role does not include (the menu hides it; this is the second lock).
+
+    Also stops a page run without the frame (no login, no context), whatever the way it was reached.
+    """
     from analytics.viewer import PAGES
+    if "konteks" not in st.session_state or not st.session_state.get("akun"):
+        st.info("Silakan masuk lebih dulu.")
+        st.link_button("Ke halaman masuk", "/")
+        st.stop()
     if page not in PAGES.get(context().viewer.role, ()):
         st.error("Halaman ini tidak tersedia untuk peran Anda.")
         st.stop()
