@@ -109,6 +109,12 @@ def login_page() -> None:
         st.rerun()
 
 
+def _not_for_role() -> None:
+    st.title("Halaman tidak tersedia")
+    st.error("Halaman ini tidak tersedia untuk peran Anda.")
+    st.page_link(st.session_state["halaman_awal"], label="Ke halaman awal")
+
+
 def logout(reason: str | None = None) -> None:
     account = st.session_state.pop("akun", None)
     if account is not None:
@@ -176,7 +182,11 @@ def main() -> None:
     if account is None:
         if msg := st.session_state.pop("_pesan_keluar", None):
             st.warning(msg)
-        st.navigation([st.Page(login_page, title="Masuk", url_path="masuk")], position="hidden").run()
+        # every page address leads to the login (no "page not found"); after login the same address opens
+        # the page, since a page is known by its address
+        hidden = [st.Page(login_page, title="Masuk", url_path=name, visibility="hidden") for name in PAGE_TITLES]
+        st.navigation([st.Page(login_page, title="Masuk", url_path="masuk", default=True), *hidden],
+                      position="hidden").run()
         return
     st.session_state["aktif_terakhir"] = time.time()
     path = config.db_path()
@@ -203,7 +213,10 @@ def main() -> None:
     names = [name for name in PAGES[account.peran] if (ROOT / "halaman" / f"{name}.py").is_file()]
     pages = [st.Page(str(ROOT / "halaman" / f"{name}.py"), title=PAGE_TITLES[name], url_path=name, default=(i == 0))
              for i, name in enumerate(names)]
-    st.session_state["halaman_tersedia"] = [page.title for page in pages]
+    st.session_state["halaman_awal"] = pages[0]
+    pages += [st.Page(_not_for_role, title="Tidak tersedia", url_path=name, visibility="hidden")
+              for name in PAGE_TITLES if name not in names]  # an address outside the role: a clear no
+    st.session_state["halaman_tersedia"] = [page.title for page in pages if page.visibility == "visible"]
     st.html(UPLOADER_CSS)
     _watch_data(path, st.session_state["konteks"].version)
     st.navigation(pages).run()

@@ -246,6 +246,42 @@ def test_login_page_shows_no_navigation(server, new_page):
         assert page.locator('[data-testid="stMetric"]').count() == 0
 
 
+def _log_in_here(page, user: str) -> None:
+    page.get_by_label("Nama pengguna").fill(user)
+    page.get_by_label("Kata sandi").fill(PASSWORDS[user])
+    page.get_by_role("button", name="Masuk").click()
+
+
+def test_a_page_address_opened_directly_goes_through_the_frame(server, new_page):
+    """A bookmarked page address before login shows the login (no "page not found", no page content) and, once
+    logged in, that page inside the frame; an address outside the role says so in Indonesian."""
+    with server.log_on_failure():
+        page = new_page()
+        page.goto(f"{server.url}/risiko")
+        expect(page.get_by_label("Nama pengguna")).to_be_visible()
+        _settle(page, "Dasbor Pokmas Lipas")
+        _screenshot(page, "anonim-alamat-langsung")
+        _assert_no_errors(page, server, "anonim /risiko")
+        assert page.get_by_text("Page not found").count() == 0
+        assert _nav_links(page) == []
+        _log_in_here(page, "kanwil")
+        _settle(page, "Risiko Residivisme")
+        expect(page).to_have_url(re.compile(rf"^{re.escape(server.url)}/risiko(\?.*)?$"))
+        assert _nav_links(page) == PAGES["kanwil"], "the role's menu, not a list of files"
+        _assert_no_errors(page, server, "kanwil /risiko")
+
+        other = new_page()
+        other.goto(f"{server.url}/jelajah")  # not in the kanwil's menu
+        expect(other.get_by_label("Nama pengguna")).to_be_visible()
+        _log_in_here(other, "kanwil")
+        _settle(other, "Halaman tidak tersedia")
+        expect(other.get_by_text("Halaman ini tidak tersedia untuk peran Anda.")).to_be_visible()
+        _screenshot(other, "kanwil-alamat-di-luar-peran")
+        assert other.locator('[data-testid="stMain"] h1', has_text="Jelajah Data").count() == 0
+        assert other.get_by_text("Page not found").count() == 0
+        assert _nav_links(other) == PAGES["kanwil"]
+
+
 @pytest.mark.parametrize("user", list(PAGES))
 def test_every_page_of_the_role_renders_without_error(user, server, new_page):
     page = new_page()
