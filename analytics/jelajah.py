@@ -538,6 +538,12 @@ def measures(name: str, viewer: Viewer) -> dict[str, str]:
     return out
 
 
+# What a dataset opens with, so the first view is already a chart (the analyst changes it at will).
+DEFAULT_BY = {"klien": ("program_integrasi",), "kehadiran_bulanan": ("bulan:bulan",), "program": ("kategori",),
+              "peserta_program": ("kategori",), "anggaran": ("periode:bulan",), "hambatan": ("kategori",),
+              "mitra": ("jenis_mitra",)}
+
+
 def dimensions(name: str) -> dict[str, str]:
     """The dimensions the dataset offers, key → label (date columns once per time grain)."""
     out = {}

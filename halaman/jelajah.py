@@ -98,6 +98,8 @@ def _explorer() -> None:
     for key, allowed in ((by_key, dims), (measure_key, offered)):
         if key in st.session_state:
             st.session_state[key] = [v for v in st.session_state[key] if v in allowed]
+    if by_key not in st.session_state:  # first visit of this dataset: open on a sensible grouping
+        st.session_state[by_key] = [d for d in jl.DEFAULT_BY.get(name, ()) if d in dims]
     if not st.session_state.get(measure_key):
         st.session_state[measure_key] = ["baris"]
     if st.session_state.get(chart_key) not in ("otomatis", *jl.CHARTS):

@@ -436,8 +436,11 @@ def test_page_for_kepala_runs_an_example_and_lists_names(page, demo_db):
     assert not at.exception and not at.error
     assert [t.label for t in at.tabs] == ["Penjelajah", "SQL"]
     assert at.selectbox(key="j_dataset").value == "klien"
-    assert at.dataframe[1].value.to_dict("records") == [{"Jumlah baris": jl.measure_format("klien", "baris")(
-        query(demo_db, "select count(*) from klien")[0][0])}]
+    first = at.dataframe[1].value  # opens grouped by program integrasi, with its chart
+    assert list(first.columns) == ["Program integrasi", "Jumlah baris"]
+    expected = query(demo_db, "select count(*) from klien group by program_integrasi order by 1")
+    assert sorted(int(n.replace(".", "")) for n in first["Jumlah baris"]) == sorted(n for (n,) in expected)
+    assert len(at.get("plotly_chart")) == 1
     at.multiselect(key="j_kelompok_klien").set_value(["status", "jenis_kelamin"]).run()
     assert not at.exception
     assert at.dataframe[2].value.index.name == "Status"  # the pivot
@@ -497,3 +500,8 @@ def test_page_is_absent_for_aggregate_roles_and_pk(page, role):
     assert [e.value for e in at.error] == ["Halaman ini tidak tersedia untuk peran Anda."]
     assert not at.dataframe and not at.tabs and not at.text_area
     assert "jelajah" not in PAGES[role]
+
+
+def test_every_default_grouping_is_an_offered_dimension():
+    for name in jl.DATASETS:
+        assert set(jl.DEFAULT_BY[name]) <= set(jl.dimensions(name)), name
