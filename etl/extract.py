@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import json
+import logging
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +15,9 @@ import numpy as np
 import pandas as pd
 
 from etl import spec
-from etl.parse import MONTHS, is_empty, parse_date
+from etl.parse import MONTHS, RejectedCell, is_empty, parse_date
+
+log = logging.getLogger(__name__)
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 SUFFIXES = EXCEL_SUFFIXES | {".csv", ".parquet"}
@@ -37,6 +43,10 @@ class Grid:
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     first_row: int = 1
     header_given: bool = False  # Parquet: the column names are the header
+    field_counts: np.ndarray | None = None  # CSV: fields per record, for the first records (the header among them)
+    delimiter: str | None = None  # CSV
+    undecodable: bool = False  # CSV: some bytes were valid in no encoding and read as U+FFFD
+    file_notes: list[dict] = field(default_factory=list)  # about the whole file; shared by its grids, given once
 
 
 @dataclass
@@ -66,13 +76,28 @@ def read_grids(path: Path) -> list[Grid]:
     if suffix not in SUFFIXES:
         raise ExtractError(f"jenis berkas '{suffix or path.name}' tidak didukung; gunakan .xlsx, .xls, .csv "
                            "atau .parquet")
-    if path.stat().st_size == 0:
-        raise ExtractError("berkas kosong (0 byte)")
-    if suffix in EXCEL_SUFFIXES:
-        return _read_excel(path)
-    if suffix == ".csv":
-        return [_read_csv(path)]
-    return [_read_parquet(path)]
+    try:
+        if path.stat().st_size == 0:
+            raise ExtractError("berkas kosong (0 byte)")
+        if suffix in EXCEL_SUFFIXES:
+            return _read_excel(path)
+        if suffix == ".csv":
+            return [_read_csv(path)]
+        return [_read_parquet(path)]
+    except OSError as exc:
+        log.debug("%s: %s", path.name, exc)
+        raise ExtractError(_os_reason(exc)) from exc
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return ("berkas tidak dapat dibuka: akses ditolak (berkas mungkin sedang dibuka di program lain, atau tidak "
+                "ada izin membacanya)")
+    if isinstance(exc, IsADirectoryError):
+        return "yang dipilih adalah folder, bukan berkas"
+    if isinstance(exc, FileNotFoundError):
+        return "berkas tidak ditemukan"
+    return "berkas tidak dapat dibaca dari disk (gangguan baca); salin ulang berkasnya lalu coba lagi"
 
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)?(\d+)?:?([A-Z]+)?(\d+)?"')
@@ -92,7 +117,6 @@ def _xlsx_extent(path: Path) -> dict[str, tuple[int, int]]:
     calamine allocates a dense grid up to the farthest cell, so a single stray value at XFD1048576 would
     need hundreds of GB: such sheets are refused before calamine sees them.
     """
-    import zipfile
     from xml.etree import ElementTree
 
     extents: dict[str, tuple[int, int]] = {}
@@ -138,21 +162,27 @@ def _read_excel(path: Path) -> list[Grid]:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every unreadable file
         raise ExtractError(_unreadable_reason(path, exc)) from exc
+    notes = _macro_notes(path)
     grids = []
     try:
         for meta in workbook.sheets_metadata:
             if str(getattr(meta, "typ", "WorkSheet")).endswith("ChartSheet"):
                 continue
-            sheet = workbook.get_sheet_by_name(meta.name)
-            height, width = sheet.total_height, sheet.total_width
-            if width > MAX_COLUMNS or height * width > MAX_CELLS:
-                raise ExtractError(f"sheet '{meta.name}' terlalu besar untuk dibaca ({height} baris × {width} "
-                                   f"kolom terpakai); hapus sel kosong yang berformat di luar tabel")
-            rows = sheet.to_python(skip_empty_area=False)
-            merged = list(sheet.merged_cell_ranges or [])
+            try:
+                sheet = workbook.get_sheet_by_name(meta.name)
+                height, width = sheet.total_height, sheet.total_width
+                if width > MAX_COLUMNS or height * width > MAX_CELLS:
+                    raise ExtractError(f"sheet '{meta.name}' terlalu besar untuk dibaca ({height} baris × {width} "
+                                       f"kolom terpakai); hapus sel kosong yang berformat di luar tabel")
+                rows = sheet.to_python(skip_empty_area=False)
+                merged = list(sheet.merged_cell_ranges or [])
+            except ExtractError:
+                raise
+            except Exception as exc:
+                raise ExtractError(_unreadable_sheet_reason(path, meta.name, exc)) from exc
             width = max((len(r) for r in rows), default=0)
             cells = pd.DataFrame(rows, columns=range(width), dtype=object) if rows else pd.DataFrame()
-            grids.append(Grid(meta.name, cells, merged))
+            grids.append(Grid(meta.name, cells, merged, file_notes=notes))
     except ExtractError:
         raise
     except Exception as exc:
@@ -162,23 +192,192 @@ def _read_excel(path: Path) -> list[Grid]:
     return grids
 
 
+def _macro_notes(path: Path) -> list[dict]:
+    """A note when an .xlsm holds macros: they are never run, only the stored cell values are read."""
+    if path.suffix.lower() != ".xlsm":
+        return []
+    try:
+        with zipfile.ZipFile(path) as z:
+            has_macros = any(name.lower().endswith("vbaproject.bin") for name in z.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return []
+    if not has_macros:
+        return []
+    return [{"row": None, "column": None, "value": None,
+             "message": "makro di berkas .xlsm tidak dijalankan; hanya nilai sel yang dibaca"}]
+
+
+# -------------------------------------------------------------------------------- what a file holds
+# What a file really holds, whatever its name says: the reason a file is unreadable is said from this,
+# never from the reader's own (English) error text.
+_WHAT = {
+    "xlsx": "buku kerja Excel (.xlsx)", "xlsb": "buku kerja Excel biner (.xlsb)",
+    "ods": "spreadsheet OpenDocument (.ods)", "xls": "buku kerja Excel lama (.xls)",
+    "parquet": "berkas Parquet", "html": "halaman web (HTML)", "xml2003": "'XML Spreadsheet 2003'",
+    "xml": "dokumen XML", "docx": "dokumen Word (.docx)", "pptx": "presentasi PowerPoint (.pptx)",
+    "odf": "dokumen OpenDocument yang bukan spreadsheet", "ole": "dokumen Office lama yang bukan buku kerja",
+    "zip": "arsip zip biasa, bukan buku kerja", "pdf": "dokumen PDF", "text": "teks biasa",
+}
+_EXTENSION = {"xlsx": ".xlsx", "xlsb": ".xlsb", "ods": ".ods", "xls": ".xls", "parquet": ".parquet"}
+_SUFFIX_HOLDS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".xlsb": "xlsb", ".ods": "ods",
+                 ".parquet": "parquet"}
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13))
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _utf16_codec(head: bytes) -> str | None:
+    """'utf-16' (with BOM) or 'utf-16-le'/'utf-16-be' (NUL in every other byte), else None."""
+    if head.startswith(_UTF16_BOMS):
+        return "utf-16"
+    sample = head[:4096]
+    if len(sample) < 8:
+        return None
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    if odd > len(sample) // 4 and even * 10 < odd:
+        return "utf-16-le"
+    if even > len(sample) // 4 and odd * 10 < even:
+        return "utf-16-be"
+    return None
+
+
+def _sniff(path: Path, raw: bytes) -> str:
+    """One of the keys of _WHAT, or 'zip-broken', 'encrypted' (an encrypted Office file), 'binary'.
+
+    `raw` is the file's bytes (the whole file for OLE files, whose directory may sit anywhere).
+    """
+    if raw.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = set(z.namelist())
+                mimetype = z.read("mimetype")[:80] if "mimetype" in names else b""
+        except (zipfile.BadZipFile, OSError, KeyError):
+            return "zip-broken"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if "xl/workbook.bin" in names:
+            return "xlsb"
+        if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+            return "ods"
+        if mimetype.startswith(b"application/vnd.oasis.opendocument"):
+            return "odf"
+        if "word/document.xml" in names:
+            return "docx"
+        if "ppt/presentation.xml" in names:
+            return "pptx"
+        return "zip"
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        if "EncryptedPackage".encode("utf-16-le") in raw:
+            return "encrypted"
+        if "Workbook".encode("utf-16-le") in raw or "Book".encode("utf-16-le") + b"\0\0" in raw:
+            return "xls"
+        return "ole"
+    if raw.startswith(b"PAR1"):
+        return "parquet"
+    if raw.startswith(b"%PDF"):
+        return "pdf"
+    head = raw[:8192]
+    codec = _utf16_codec(head)
+    if codec:
+        text = head.decode(codec, errors="replace")
+    elif len(head) - len(head.translate(None, _CONTROL_BYTES)) > len(head) // 20:
+        return "binary"  # more than 5% control bytes: no one types that
+    else:
+        text = head.decode("utf-8", errors="replace")
+    start = text.lstrip("\ufeff \t\r\n").lower()
+    if start.startswith("<?xml"):
+        if "urn:schemas-microsoft-com:office:spreadsheet" in start:
+            return "xml2003"
+        return "html" if "<html" in start else "xml"
+    if start.startswith(("<!doctype html", "<html")) or (start.startswith("<") and ("<table" in start
+                                                                                    or "<html" in start)):
+        return "html"
+    return "text"
+
+
+def _excel_word(suffix: str) -> str:
+    return "spreadsheet OpenDocument" if suffix == ".ods" else "spreadsheet Excel"
+
+
 def _unreadable_reason(path: Path, exc: Exception) -> str:
-    head = path.read_bytes()[:8]
-    if head.startswith(b"\xd0\xcf\x11\xe0") and path.suffix.lower() in (".xlsx", ".xlsm"):
+    """Why calamine could not open a workbook, in Indonesian, from what the file holds (its text only logged)."""
+    log.debug("%s tidak terbaca oleh calamine: %s: %s", path.name, type(exc).__name__, exc)
+    suffix = path.suffix.lower()
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raw = b""
+    found = _sniff(path, raw)
+    expected = _SUFFIX_HOLDS.get(suffix)
+    app = "LibreOffice Calc atau Excel" if suffix == ".ods" else "Excel"
+    if (found == "encrypted" or (found == "ole" and expected == "xlsx")  # an OLE2 .xlsx: Excel's encryption
+            or (found == expected == "xls" and "password" in str(exc).lower())):
         return "berkas tidak dapat dibuka: kemungkinan dilindungi kata sandi (buka di Excel, hapus kata sandi, " \
                "simpan ulang)"
-    if path.suffix.lower() in (".xlsx", ".xlsm") and not head.startswith(b"PK"):
-        return "berkas bukan spreadsheet Excel yang sah (isi tidak sesuai dengan ekstensi .xlsx)"
-    return f"berkas tidak dapat dibaca sebagai spreadsheet ({type(exc).__name__}: {str(exc)[:120]})"
+    if found == expected:
+        return (f"berkas {suffix} rusak dan tidak dapat dibaca sebagai spreadsheet (bagian isinya hilang atau "
+                f"tidak sah); buka di {app}, simpan ulang, lalu unggah lagi")
+    if found in _EXTENSION:
+        return (f"berkas ini {_WHAT[found]} yang diberi akhiran {suffix}; ubah akhirannya menjadi "
+                f"{_EXTENSION[found]} lalu unggah lagi")
+    if found == "zip-broken":
+        return ("berkas tidak dapat dibaca: berkas terpotong atau rusak (isi arsipnya tidak lengkap), biasanya "
+                "karena unggahan atau salinan yang terputus; salin ulang berkas aslinya lalu unggah lagi")
+    if found == "html":
+        return (f"berkas ini {_WHAT[found]} yang diberi akhiran {suffix}, bukan {_excel_word(suffix)}; "
+                "buka di Excel lalu simpan sebagai .xlsx")
+    if found == "xml2003":
+        return (f"berkas ini {_WHAT[found]} yang diberi akhiran {suffix}, format lama yang tidak dapat dibaca di "
+                "sini; buka di Excel lalu simpan sebagai .xlsx")
+    if found == "text":
+        return ("berkas ini berisi teks biasa, bukan spreadsheet; jika isinya data berpemisah koma, titik koma "
+                "atau tab, ubah akhirannya menjadi .csv")
+    if found in _WHAT:
+        return f"berkas bukan {_excel_word(suffix)} yang sah: isinya {_WHAT[found]}"
+    if found == "binary":
+        return f"berkas bukan {_excel_word(suffix)} yang sah (isi tidak sesuai dengan ekstensi {suffix})"
+    return ("berkas tidak dapat dibaca sebagai spreadsheet: isinya rusak atau formatnya tidak dikenali; buka di "
+            "Excel lalu simpan ulang sebagai .xlsx")
 
 
-def _decode(raw: bytes) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="replace")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+def _unreadable_sheet_reason(path: Path, sheet: str, exc: Exception) -> str:
+    log.debug("%s, sheet %s, tidak terbaca oleh calamine: %s: %s", path.name, sheet, type(exc).__name__, exc)
+    if "password" in str(exc).lower():
+        return "berkas tidak dapat dibuka: kemungkinan dilindungi kata sandi (buka di Excel, hapus kata sandi, " \
+               "simpan ulang)"
+    return (f"sheet '{sheet}' rusak dan tidak dapat dibaca sebagai spreadsheet (isinya terpotong atau tidak sah); "
+            "buka berkas di Excel, biarkan Excel memperbaikinya, lalu simpan ulang")
+
+
+# --------------------------------------------------------------------------------------------- CSV
+_NON_ASCII = re.compile(r"[^\x00-\x7f\ufffd]")
+_DELIMITER_NAMES = {",": "koma", ";": "titik koma", "\t": "tab"}
+CSV_HEAD_RECORDS = 200  # records read by the csv module for the width (and the header's field count)
+# The whole file is already in memory, so the csv module's field limit (128 KiB) protects nothing: it would
+# only turn one very long value into a failure of the whole file.
+csv.field_size_limit(2**31 - 1)
+
+
+def _decode(raw: bytes) -> tuple[str, bool]:
+    """The text of a CSV file, and whether some bytes were valid in no encoding (they become U+FFFD).
+
+    UTF-16 (Excel's "Teks Unicode") by its BOM or NUL pattern; UTF-8 (with or without BOM); a file that is
+    not valid UTF-8 is read as UTF-8 when it holds valid multi-byte sequences (a UTF-8 file with stray bytes),
+    else as Windows-1252 (the five bytes that code leaves undefined become U+FFFD).
+    """
+    codec = _utf16_codec(raw[:4096])
+    if codec:
+        text = raw.decode(codec, errors="replace")
+    elif raw.startswith(b"\xef\xbb\xbf"):
+        text = raw[3:].decode("utf-8", errors="replace")
+    else:
+        try:
+            return raw.decode("utf-8"), False
+        except UnicodeDecodeError:
+            pass
+        text = raw.decode("utf-8", errors="replace")
+        if not _NON_ASCII.search(text):
+            text = raw.decode("cp1252", errors="replace")
+    return text, "\ufffd" in text
 
 
 def _delimiter(sample: list[str]) -> str:
@@ -195,30 +394,153 @@ def _delimiter(sample: list[str]) -> str:
     return best
 
 
+def _not_csv_reason(found: str) -> str | None:
+    """Why a file named .csv is not CSV text, or None when it is text."""
+    if found == "text":
+        return None
+    if found in _EXTENSION:
+        resave = "" if found == "parquet" else ", atau buka di Excel lalu simpan sebagai CSV"
+        return (f"berkas tidak dapat dibaca sebagai CSV: isinya {_WHAT[found]} yang diberi akhiran .csv; ubah "
+                f"akhirannya menjadi {_EXTENSION[found]}{resave}")
+    if found == "zip-broken":
+        return "berkas tidak dapat dibaca sebagai CSV: isinya arsip zip yang terpotong atau rusak, bukan teks"
+    if found in ("html", "xml2003"):
+        return (f"berkas tidak dapat dibaca sebagai CSV: isinya {_WHAT[found]}; buka di Excel lalu simpan sebagai "
+                ".xlsx atau CSV")
+    if found in _WHAT:
+        return f"berkas tidak dapat dibaca sebagai CSV: isinya {_WHAT[found]}, bukan teks"
+    if found == "encrypted":
+        return "berkas tidak dapat dibaca sebagai CSV: isinya berkas Office yang dilindungi kata sandi, bukan teks"
+    return "berkas tidak dapat dibaca sebagai CSV: isinya data biner, bukan teks"
+
+
 def _read_csv(path: Path) -> Grid:
-    text = _decode(path.read_bytes())
+    raw = path.read_bytes()
+    reason = _not_csv_reason(_sniff(path, raw))
+    if reason:
+        raise ExtractError(reason)
+    text, undecodable = _decode(raw)
+    del raw
     if not text.strip():
         raise ExtractError("berkas CSV tidak berisi data")
-    lines = text.splitlines()
-    delim = _delimiter(lines[:60])
-    width = max((len(r) for r in csv.reader(lines[:200], delimiter=delim)), default=1)
+    delim = _delimiter(text[:1 << 16].splitlines()[:60])
     try:
-        cells = pd.read_csv(io.StringIO(text), sep=delim, header=None, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, names=list(range(width)), engine="c", quotechar='"')
+        head = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delim), CSV_HEAD_RECORDS))
+        counts = np.array([len(r) for r in head], dtype=np.int64)
+        width = int(counts.max()) if len(counts) else 1
+    except csv.Error as exc:  # not expected for text in memory; the whole-file reader says what is wrong
+        log.debug("CSV: csv: %s", exc)
+        counts, width = None, _csv_width(text, delim)
+    cells = _csv_cells(text, delim, width)
+    return Grid(None, cells.astype(object), field_counts=counts, delimiter=delim, undecodable=undecodable)
+
+
+def _csv_cells(text: str, delim: str, width: int) -> pd.DataFrame:
+    """All records as text cells; a record longer than the first ones widens the grid instead of failing."""
+    def read(columns: int) -> pd.DataFrame:
+        return pd.read_csv(io.StringIO(text), sep=delim, header=None, dtype=str, keep_default_na=False,
+                           skip_blank_lines=False, names=list(range(columns)), engine="c", quotechar='"')
+    try:
+        return read(width)
     except pd.errors.ParserError as exc:
-        raise ExtractError(f"berkas CSV tidak dapat dibaca: {str(exc)[:160]}") from exc
-    return Grid(None, cells.astype(object))
+        log.debug("CSV: pandas: %s", exc)
+    wider = _csv_width(text, delim)  # raises ExtractError for a quote that is never closed
+    if wider > width:
+        try:
+            return read(wider)
+        except pd.errors.ParserError as exc:
+            log.debug("CSV: pandas (%d kolom): %s", wider, exc)
+    raise ExtractError("berkas CSV tidak dapat dibaca: susunan pemisah kolom atau tanda kutipnya rusak; buka di "
+                       "Excel, periksa baris yang berantakan, lalu simpan ulang sebagai CSV")
+
+
+def _csv_width(text: str, delim: str) -> int:
+    """The most fields of any record (read by the csv module, only when pandas could not read the file).
+
+    Raises ExtractError for a quoted value that is never closed (pandas: "EOF inside string").
+    """
+    buffer = io.StringIO(text, newline="")
+    reader = csv.reader(buffer, delimiter=delim, strict=True)
+    start, width = 1, 0
+    try:
+        for record in reader:
+            width = max(width, len(record))
+            start = reader.line_num + 1
+        return width
+    except csv.Error:
+        if buffer.read(1) == "":  # failed at the very end: a quoted value that never closes
+            raise ExtractError(
+                f"berkas CSV tidak dapat dibaca: tanda kutip (\") di baris {start} tidak ditutup, sehingga seluruh "
+                "isi sesudahnya terbaca sebagai satu nilai; tutup atau hapus tanda kutip itu lalu simpan ulang"
+            ) from None
+    # a quirk mid-file (text right after a closing quote): read leniently, as pandas does
+    return max((len(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim)), default=0)
+
+
+# ----------------------------------------------------------------------------------------- Parquet
+def _known_header(name: object) -> bool:
+    key = spec.normalise_header(name)
+    return any(key in index for index in spec.HEADER_INDEX.values())
+
+
+def _parquet_reason(path: Path, exc: Exception) -> str:
+    log.debug("%s tidak terbaca sebagai Parquet: %s: %s", path.name, type(exc).__name__, exc)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8192)
+            fh.seek(max(path.stat().st_size - 4, 0))
+            tail = fh.read(4)
+    except OSError:
+        head = tail = b""
+    if not head.startswith(b"PAR1"):
+        found = _sniff(path, head)
+        if found in _WHAT and found != "parquet":
+            return f"berkas Parquet tidak dapat dibaca: isinya {_WHAT[found]}"
+        return "berkas Parquet tidak dapat dibaca: isinya bukan format Parquet"
+    if tail != b"PAR1":
+        return "berkas Parquet tidak dapat dibaca: berkas terpotong atau rusak (penanda akhir Parquet tidak ada)"
+    return "berkas Parquet tidak dapat dibaca: berkas rusak atau memakai fitur Parquet yang tidak didukung"
 
 
 def _read_parquet(path: Path) -> Grid:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     try:
-        frame = pd.read_parquet(path)
+        schema = pq.read_schema(path)
+        nested = [f for f in schema if pa.types.is_nested(f.type)]
+        if not nested:
+            frame = pd.read_parquet(path)
+        else:
+            data = pq.read_table(path)
     except Exception as exc:
-        raise ExtractError(f"berkas Parquet tidak dapat dibaca ({type(exc).__name__})") from exc
+        raise ExtractError(_parquet_reason(path, exc)) from exc
+    if nested:
+        known = [f for f in nested if _known_header(f.name)]
+        if known:
+            listed = ", ".join(f"'{f.name}' ({_nested_word(f.type)})" for f in known)
+            raise ExtractError(f"berkas Parquet berisi kolom bersarang yang tidak dapat dimuat: {listed}; simpan "
+                               "kolom itu dengan satu nilai per sel (teks, angka atau tanggal)")
+        for f in nested:  # not a column we load (it is reported as unknown): kept as text
+            column = data.column(f.name).to_pylist()
+            text = pa.array([None if v is None else json.dumps(v, ensure_ascii=False, default=str) for v in column],
+                            type=pa.string())
+            data = data.set_column(data.schema.get_field_index(f.name), f.name, text)
+        frame = data.to_pandas()
     header = pd.DataFrame([list(frame.columns)], columns=range(frame.shape[1]), dtype=object)
     body = frame.set_axis(range(frame.shape[1]), axis=1)
     body.index = range(1, len(body) + 1)
     return Grid(None, pd.concat([header, body.astype(object)], ignore_index=False), header_given=True)
+
+
+def _nested_word(arrow_type) -> str:
+    import pyarrow as pa
+
+    if pa.types.is_struct(arrow_type):
+        return "struktur"
+    if pa.types.is_map(arrow_type):
+        return "peta kunci-nilai"
+    return "daftar" if not pa.types.is_union(arrow_type) else "gabungan"
 
 
 # ------------------------------------------------------------------------------------------ header
@@ -356,25 +678,51 @@ def _filled_distinct(values: list) -> np.ndarray:
     return keep
 
 
-def _cell_flags(frame: pd.DataFrame, matched: set[int]) -> tuple[np.ndarray, dict[int, tuple]]:
-    """Which cells are filled, and (codes, distinct values) of the matched columns.
+def _cell_flags(frame: pd.DataFrame, matched: set[int]) -> tuple[np.ndarray, dict[int, tuple], set[int]]:
+    """Which cells are filled, (codes, distinct values) of the matched columns, and the matched columns
+    whose nested cells (lists, arrays) were made RejectedCell.
 
     Matched columns are factorised (their distinct values are parsed later anyway); the others only need a
     cheap blank test for the row rules.
     """
     filled = np.zeros(frame.shape, dtype=bool)
     factorized: dict[int, tuple] = {}
+    nested: set[int] = set()
     for j in range(frame.shape[1]):
         column = frame.iloc[:, j]
         if j in matched:
-            codes, uniques = pd.factorize(column, use_na_sentinel=True)
+            try:
+                codes, uniques = pd.factorize(column, use_na_sentinel=True)
+            except TypeError:  # unhashable cells (lists, arrays): each becomes a rejected cell
+                codes, uniques = pd.factorize(_hashable(column), use_na_sentinel=True)
+                nested.add(j)
             values = uniques.tolist()
             factorized[j] = (codes, values)
             filled[:, j] = _filled_distinct(values)[codes]
         else:
             array = column.to_numpy(dtype=object)
-            filled[:, j] = pd.notna(array) & (array != "")
-    return filled, factorized
+            try:
+                filled[:, j] = pd.notna(array) & (array != "")
+            except (TypeError, ValueError):
+                array = _hashable(column).to_numpy(dtype=object)
+                filled[:, j] = pd.notna(array) & (array != "")
+    return filled, factorized, nested
+
+
+NESTED_REASON = "nilai bersarang (daftar atau struktur) tidak dapat dimuat ke satu sel"
+
+
+def _hashable(column: pd.Series) -> pd.Series:
+    """A column with its nested values (lists, dicts, arrays) as RejectedCell (reached only when there are some)."""
+    def one(value):
+        try:
+            hash(value)
+            return value
+        except TypeError:
+            text = json.dumps(value, ensure_ascii=False,
+                              default=lambda v: v.tolist() if hasattr(v, "tolist") else str(v))
+            return RejectedCell(text, NESTED_REASON)
+    return column.map(one)
 
 
 def _total_rows(frame: pd.DataFrame, filled: np.ndarray) -> np.ndarray:
@@ -418,23 +766,34 @@ def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column]) ->
     body = grid.cells.iloc[header_row + 1:]
     row_numbers = np.arange(header_row + 1, len(grid.cells)) + grid.first_row
     positions = [c.position for c in columns.values()]
-    nonempty, factorized = _cell_flags(body, set(positions))
+    nonempty, factorized, nested = _cell_flags(body, set(positions))
     count = nonempty.sum(axis=1)
     keep = np.ones(len(body), dtype=bool)
+    end = len(body)
     # signature block: the table ends at its first line
     for i in np.flatnonzero((count >= 1) & (count <= 2)):
         if _signature_start(list(body.iloc[i])):
             keep[i:] = False
+            end = i
             break
+    special = _total_rows(body, nonempty)  # total and numbering rows: never data
     filled_rows = np.flatnonzero(count > 0)
     if len(filled_rows) and _is_numbering(list(body.iloc[filled_rows[0]])):
-        keep[filled_rows[0]] = False
-    keep &= ~_total_rows(body, nonempty)
+        special[filled_rows[0]] = True
+    keep &= ~special
     keep &= nonempty[:, positions].any(axis=1) if positions else False
+    warnings = list(grid.file_notes)
+    grid.file_notes.clear()  # said once per file, with its first table
+    overflow = _overflow_rows(grid, header_row, body, nonempty, end, special)
+    if overflow is not None:
+        if overflow.sum() * 2 > (keep | overflow).sum():  # most rows: a column without a header, not a stray comma
+            warnings.append(_headerless_column_warning(grid, header_row, overflow))
+            overflow = None
+        else:
+            keep |= overflow
     values = body.iloc[keep, positions].copy()
     values.columns = list(columns)
     values.index = range(len(values))
-    warnings = []
     known = {c.position for c in columns.values()}
     header_cells = _row_candidates(grid, header_row)
     seen_fields = set()
@@ -453,4 +812,86 @@ def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column]) ->
             warnings.append({"row": int(header_row + grid.first_row), "column": text, "value": text,
                              "message": "kolom tidak dikenal, diabaikan"})
     coded = {name: (factorized[c.position][0][keep], factorized[c.position][1]) for name, c in columns.items()}
-    return Table(kind, grid.name, columns, values, row_numbers[keep], warnings, coded)
+    numbers = row_numbers[keep]
+    for name, c in columns.items():
+        if c.position in nested:  # the rejected cells, not the raw lists, so the report shows their text
+            codes, uniques = coded[name]
+            values[name] = pd.Series([*uniques, None], dtype=object).to_numpy()[codes]
+    if overflow is not None and columns:
+        _reject_overflow(grid, header_row, body, overflow, keep, columns, values, coded)
+    if grid.undecodable:
+        warnings += _undecodable_warnings(columns, coded, numbers)
+    if not keep.any() and grid.name is None:  # a CSV or Parquet file: the whole file brought nothing
+        where = "" if grid.header_given else f" di bawah judul kolom (baris {header_row + grid.first_row})"
+        warnings.append({"row": None, "column": None, "value": None,
+                         "message": f"tidak ada baris data{where}; tidak ada yang dimuat"})
+    return Table(kind, grid.name, columns, values, numbers, warnings, coded)
+
+
+def _overflow_rows(grid: Grid, header_row: int, body: pd.DataFrame, nonempty: np.ndarray, end: int,
+                   special: np.ndarray) -> np.ndarray | None:
+    """CSV data rows (not totals, above any signature block) with a value beyond the header's fields, or None."""
+    counts = grid.field_counts
+    if counts is None or header_row >= len(counts):
+        return None
+    fields = int(counts[header_row])
+    if nonempty.shape[1] <= fields:
+        return None
+    beyond = nonempty[:, fields:].any(axis=1) & ~special
+    beyond[end:] = False
+    for i in np.flatnonzero(beyond):  # few rows: a lone space after a trailing delimiter is not a value
+        if not any(_text(v) for v in body.iloc[i, fields:]):
+            beyond[i] = False
+    return beyond if beyond.any() else None
+
+
+def _line(values: list[object], delimiter: str | None) -> str:
+    """A CSV row's values as the line reads (up to its last value), shortened for a message."""
+    texts = [_text(v) for v in values]
+    while texts and not texts[-1]:
+        texts.pop()
+    line = (" | " if delimiter in (None, "\t") else delimiter).join(texts)
+    return line if len(line) <= 120 else line[:119] + "…"
+
+
+def _reject_overflow(grid: Grid, header_row: int, body: pd.DataFrame, overflow: np.ndarray, keep: np.ndarray,
+                     columns: dict[str, Column], values: pd.DataFrame, coded: dict[str, tuple]) -> None:
+    """Reject each CSV row with more fields than the header: its first matched cell carries the reason."""
+    fields = int(grid.field_counts[header_row])
+    sign = _DELIMITER_NAMES.get(grid.delimiter, "pemisah")
+    first = min(columns.values(), key=lambda c: c.position)
+    codes, uniques = coded[first.field][0].copy(), list(coded[first.field][1])
+    column = list(columns).index(first.field)
+    for pos, i in zip(np.flatnonzero(overflow[keep]), np.flatnonzero(overflow)):
+        row = list(body.iloc[i])
+        last = max(c for c, v in enumerate(row) if _text(v)) + 1
+        reason = (f"jumlah kolom lebih banyak dari judul kolom: baris ini berisi nilai sampai kolom ke-{last}, "
+                  f"sedangkan judul kolom hanya {fields} kolom (kemungkinan ada {sign} tanpa tanda kutip di dalam "
+                  f"suatu nilai); isi baris: {_line(row, grid.delimiter)}")
+        cell = RejectedCell(_text(row[first.position]), reason)
+        uniques.append(cell)
+        codes[pos] = len(uniques) - 1
+        values.iat[pos, column] = cell
+    coded[first.field] = (codes, uniques)
+
+
+def _headerless_column_warning(grid: Grid, header_row: int, overflow: np.ndarray) -> dict:
+    fields = int(grid.field_counts[header_row])
+    return {"row": int(header_row + grid.first_row), "column": None, "value": None,
+            "message": f"{int(overflow.sum())} baris berisi nilai di sebelah kanan kolom terakhir yang berjudul "
+                       f"(kolom ke-{fields}); nilai itu diabaikan — beri judul kolomnya jika isinya perlu dimuat"}
+
+
+UNDECODABLE = ("karakter tidak dikenal: sebagian byte sel ini tidak sah dalam pengodean teks mana pun "
+               "(UTF-8/Windows-1252) dan diganti dengan '\ufffd'; periksa nilai aslinya lalu perbaiki")
+
+
+def _undecodable_warnings(columns: dict[str, Column], coded: dict[str, tuple], numbers: np.ndarray) -> list[dict]:
+    """One warning per loaded cell holding U+FFFD (bytes the CSV reader could not decode)."""
+    out = []
+    for name, (codes, uniques) in coded.items():
+        damaged = np.array([type(u) is str and "\ufffd" in u for u in uniques] + [False])
+        for pos in np.flatnonzero(damaged[codes]):
+            out.append({"row": int(numbers[pos]), "column": columns[name].header,
+                        "value": _text(uniques[codes[pos]]), "message": UNDECODABLE})
+    return sorted(out, key=lambda w: w["row"])

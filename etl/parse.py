@@ -46,6 +46,30 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 DATE_HINT = "contoh yang diterima: 12/03/2022, 12 Maret 2022, 2022-03-12"
 
 
+class RejectedCell:
+    """A cell the reader already found unloadable: its text as read, and the reason every parser gives.
+
+    Not a str subclass on purpose: pandas takes any str for plain text (and would merge it with equal text).
+    """
+
+    __slots__ = ("text", "reason")
+
+    def __init__(self, text: str, reason: str):
+        self.text, self.reason = text, reason
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"RejectedCell({self.text!r}, {self.reason!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is RejectedCell and (self.text, self.reason) == (other.text, other.reason)
+
+    def __hash__(self) -> int:
+        return hash((RejectedCell, self.text, self.reason))
+
+
 def is_empty(value: object) -> bool:
     """True for a blank cell: None, NaN/NaT, or text that is only spaces or a dash."""
     if value is None:
@@ -481,10 +505,17 @@ PARSERS = {
 
 
 def parser_for(field: spec.Field):
-    """The parser function of a field (vocabularies bound to their list)."""
+    """The parser function of a field (vocabularies bound to their list); a RejectedCell gets its reason."""
     if field.parser == spec.VOCAB:
         vocab = field.vocab
-        return lambda value: parse_vocab(value, vocab)
-    if field.name == "jumlah_pidana_sebelumnya":
-        return parse_count_or_bool
-    return PARSERS[field.parser]
+        parse = lambda value: parse_vocab(value, vocab)  # noqa: E731
+    elif field.name == "jumlah_pidana_sebelumnya":
+        parse = parse_count_or_bool
+    else:
+        parse = PARSERS[field.parser]
+
+    def checked(value: object) -> Parsed:
+        if type(value) is RejectedCell:
+            return None, value.reason, None
+        return parse(value)
+    return checked

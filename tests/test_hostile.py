@@ -8,9 +8,6 @@ rows of the baseline load keep their checksum, and the tables grow by exactly th
 loaded (none for a file rejected whole).
 
 The sheet of 300,000 rows is marked slow (`pytest -m slow tests/test_hostile.py`).
-
-Cases marked `defect` show an ETL shortcoming reported to the maintainer of etl/; they are strict xfails, so they
-start failing (and the mark must go) once the ETL is fixed. `pytest --runxfail tests/test_hostile.py` shows them.
 """
 from __future__ import annotations
 
@@ -413,34 +410,26 @@ class Case:
     fragment: str | tuple[str, ...] | None  # expected (any of) in an error, or for a loaded file error or warning
     loaded: int | None = None  # rows loaded in all
     kind: str | None = None
-    defect: str | None = None  # an ETL shortcoming reported to the maintainer (strict xfail)
 
 
 CASES = [
     Case("kosong.xlsx", _bytes(b""), "rejected", "berkas kosong (0 byte)"),
     Case("acak.xlsx", _random_bytes, "rejected", "bukan spreadsheet Excel yang sah"),
     Case("catatan-rapat.xls", _bytes(("Catatan rapat, bukan spreadsheet.\n" * 40).encode()), "rejected",
-         "bukan spreadsheet", defect="a text file named .xls gets calamine's English 'Cfb error: Invalid OLE "
-                                     "(signature ... invalid, not an office document)'"),
-    Case("arsip-zip.xlsx", _zip_not_xlsx, "rejected", "bukan spreadsheet Excel yang sah",
-         defect="a zip that is not a workbook gets calamine's English \"File not found '_rels/.rels'\""),
+         "berisi teks biasa, bukan spreadsheet"),
+    Case("arsip-zip.xlsx", _zip_not_xlsx, "rejected", "bukan spreadsheet Excel yang sah: isinya arsip zip biasa"),
     Case("terkunci.xlsx", _cfb_encrypted, "rejected", "dilindungi kata sandi"),
-    Case("makro.xlsm", _xlsm_with_macro, "loaded", None, loaded=2),
+    Case("makro.xlsm", _xlsm_with_macro, "loaded", "makro di berkas .xlsm tidak dijalankan", loaded=2),
     Case("rumus.xlsx", _formulas, "loaded", "Nama wajib diisi", loaded=1),
     Case("judul-saja.xlsx", _titles_only, "rejected", "tidak ada sheet yang dikenali sebagai data"),
     Case("kolom-kosong.xlsx", _empty_columns_xlsx, "loaded", None, loaded=2),
     Case("kolom-kosong.csv", _empty_columns_csv, "loaded", None, loaded=2),
     Case("besar.xlsx", _big_xlsx, "loaded", None, loaded=BIG_ROWS),
-    Case("encoding-rusak.csv", _broken_encoding, "loaded", ("pengodean", "encoding", "karakter tidak dikenal"),
-         loaded=2,
-         defect="bytes that are valid in no encoding are replaced silently (U+FFFD or cp1252 mojibake); no warning"),
-    Case("utf16-tab.csv", _utf16_tab, "loaded", None, loaded=2,
-         defect="UTF-16 text (Excel 'Teks Unicode') is decoded as cp1252: NUL-ridden headers, no kind recognised"),
-    Case("judul-saja.csv", _header_only_csv, "loaded", ("tidak ada baris data", "tidak berisi data"), loaded=0,
-         defect="a file with a header and no data rows is 'loaded' with 0 rows and no message"),
+    Case("encoding-rusak.csv", _broken_encoding, "loaded", "karakter tidak dikenal", loaded=2),
+    Case("utf16-tab.csv", _utf16_tab, "loaded", None, loaded=2),
+    Case("judul-saja.csv", _header_only_csv, "loaded", "tidak ada baris data", loaded=0),
     Case("pemisah-pipa.csv", _pipe_csv, "rejected", "jenis data tidak dikenali"),
-    Case("kutip-terbuka.csv", _unbalanced_quote_csv, "rejected", "berkas CSV tidak dapat dibaca",
-         defect="an unbalanced quote gets pandas' English 'Error tokenizing data. C error: EOF inside string'"),
+    Case("kutip-terbuka.csv", _unbalanced_quote_csv, "rejected", 'tanda kutip (") di baris 2 tidak ditutup'),
     Case("jenis-lain.xlsx", _other_kind, "rejected", "tidak ada baris judul kolom data klien", kind="klien"),
     Case("judul-ganda.xlsx", _duplicate_headers, "loaded", "kolom kedua untuk nama diabaikan", loaded=2),
     Case("sel-gabung.xlsx", _merged_data, "loaded", "Tgl Mulai wajib diisi", loaded=1),
@@ -453,14 +442,11 @@ CASES = [
     Case("injeksi-rumus.csv", _formula_injection, "loaded", None, loaded=2),
     Case("bukan.parquet", _bytes(b"PAR1 ini bukan parquet sungguhan" * 10), "rejected",
          "berkas Parquet tidak dapat dibaca"),
-    Case("rusak.ods", _ods_broken, "rejected", "tidak dapat dibaca sebagai spreadsheet",
-         defect="calamine's English error text is passed to the user ('... (CalamineError: ...)')"),
+    Case("rusak.ods", _ods_broken, "rejected", "berkas .ods rusak dan tidak dapat dibaca sebagai spreadsheet"),
     Case("sel-jauh.xlsx", _far_cell, "rejected", "terlalu besar untuk dibaca"),
     Case("catatan.txt", _bytes(b"No. Register,Nama\n"), "rejected", "jenis berkas '.txt' tidak didukung"),
-    Case("ekspor-web.xls", _html_as_xls, "rejected", "bukan spreadsheet",
-         defect="an HTML page saved as .xls (web 'export to Excel') gets calamine's English error text"),
-    Case("terpotong.xlsx", _truncated_xlsx, "rejected", "tidak dapat dibaca",
-         defect="a cut-off .xlsx (starts with PK, zip directory missing) gets calamine's English error text"),
+    Case("ekspor-web.xls", _html_as_xls, "rejected", "halaman web (HTML) yang diberi akhiran .xls"),
+    Case("terpotong.xlsx", _truncated_xlsx, "rejected", "berkas terpotong atau rusak"),
     Case("judul-terlalu-bawah.xlsx", _header_too_low, "rejected", "jenis data tidak dikenali"),
     Case("tanpa-nama.xlsx", _missing_required, "rejected", "kolom wajib tidak ditemukan untuk data klien: Nama"),
     Case("ragu.csv", _ambiguous, "rejected", "jenis data tidak dapat ditentukan"),
@@ -468,18 +454,13 @@ CASES = [
     Case("hadir-klien-asing.xlsx", _unknown_client, "loaded", "klien tidak dikenal: TIDAK-ADA-1", loaded=1),
     Case("tahun-dua-digit.csv", _two_digit_years, "loaded", "tahun dua digit tidak diterima", loaded=0),
     Case("karakter-kendali.csv", _control_chars, "loaded", None, loaded=2),
-    Case("buku-kerja-bernama.csv", _text_as_xlsx_named_csv, "rejected", "berkas CSV tidak dapat dibaca",
-         defect="an .xlsx renamed .csv is parsed as CSV text and pandas' English tokenizer error reaches the user"),
-    Case("kolom-bersarang.parquet", _nested_parquet, "rejected", "Parquet",
-         defect="CRASH: list/struct Parquet columns raise TypeError (unhashable type: 'numpy.ndarray') in "
-                "extract._cell_flags; the CLI prints a traceback and no JSON"),
-    Case("kolom-berlebih.csv", _late_extra_fields, "loaded", "LBR-X", loaded=300,
-         defect="one line with more fields than the header (line 302) rejects the whole CSV with pandas' English "
-                "'Error tokenizing data. C error: Expected 3 fields in line 302, saw 4'"),
-    Case("xml-rusak.xlsx", _broken_sheet_xml, "rejected", "tidak dapat dibaca sebagai spreadsheet"),
+    Case("buku-kerja-bernama.csv", _text_as_xlsx_named_csv, "rejected",
+         "buku kerja Excel (.xlsx) yang diberi akhiran .csv"),
+    Case("kolom-bersarang.parquet", _nested_parquet, "rejected", "berkas Parquet berisi kolom bersarang"),
+    Case("kolom-berlebih.csv", _late_extra_fields, "loaded", "jumlah kolom lebih banyak dari judul kolom", loaded=300),
+    Case("xml-rusak.xlsx", _broken_sheet_xml, "rejected", "sheet 'Data Klien' rusak dan tidak dapat dibaca"),
     Case("sel-galat.xlsx", _error_cells, "loaded", "bukan tanggal Excel yang masuk akal", loaded=0),
 ]
-CRASHES = {c.file for c in CASES if c.defect and c.defect.startswith("CRASH")}
 
 
 # ------------------------------------------------------------------------------------------ fixtures
@@ -567,11 +548,6 @@ def _expect(case: Case, entries: list[dict]) -> None:
         assert "Traceback" not in message and not ENGLISH.search(message), message
 
 
-def _param(case: Case):
-    marks = [pytest.mark.xfail(strict=True, reason=f"ETL: {case.defect}")] if case.defect else []
-    return pytest.param(case, id=case.file, marks=marks)
-
-
 def _db_unchanged(db: Path, digest: str) -> bool:
     import hashlib
     return hashlib.sha256(db.read_bytes()).hexdigest() == digest
@@ -582,7 +558,7 @@ def test_the_corpus_is_big_enough():
     assert len(CASES) >= 30 and len({c.file for c in CASES}) == len(CASES)
 
 
-@pytest.mark.parametrize("case", [_param(c) for c in CASES if c.file != "besar.xlsx"])
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.file) for c in CASES if c.file != "besar.xlsx"])
 def test_page_path_preview_then_load(case, corpus, fresh):
     """The page's calls: the preview writes nothing; the load reports the same; earlier data stay."""
     import hashlib
@@ -613,7 +589,7 @@ def _by_file(report: dict) -> dict[str, list[dict]]:
 
 
 def _plain(status: str) -> list[Case]:
-    return [c for c in CASES if c.status == status and not c.kind and not c.defect and c.file != "besar.xlsx"]
+    return [c for c in CASES if c.status == status and not c.kind and c.file != "besar.xlsx"]
 
 
 def test_cli_rejects_unreadable_files_and_changes_nothing(corpus, fresh):
@@ -647,29 +623,6 @@ def test_cli_forced_kind_that_does_not_fit(corpus, fresh):
     code, report, _ = _cli_batch([case], corpus, fresh, "--kind", case.kind)
     assert code == 1
     _expect(case, report["files"])
-    assert _state(fresh) == before
-
-
-def test_cli_files_with_known_etl_defects_still_answer_in_json(corpus, fresh):
-    """The defect cases (their messages are checked, as strict xfails, on the page path): one JSON report,
-    no traceback, earlier data intact. Files that crash the reader are left out (see the test below)."""
-    cases = [c for c in CASES if c.defect and c.file not in CRASHES]
-    before = _state(fresh)
-    code, report, _ = _cli_batch(cases, corpus, fresh)
-    entries = _by_file(report)
-    assert set(entries) == {c.file for c in cases}
-    rejected_whole = any(e["status"] == "rejected" for e in report["files"])
-    assert code == (1 if rejected_whole else 0)
-    _unchanged(fresh, before, report)
-
-
-@pytest.mark.parametrize("case", [_param(c) for c in CASES if c.file in CRASHES])
-def test_cli_file_that_crashed_the_reader(case, corpus, fresh):
-    before = _state(fresh)
-    done = run_cli("load", corpus / case.file, "--db", fresh, "--json")
-    assert "Traceback" not in done.stderr, done.stderr[-3000:]
-    assert done.returncode == (1 if case.status == "rejected" else 0)
-    _expect(case, json.loads(done.stdout)["files"])
     assert _state(fresh) == before
 
 

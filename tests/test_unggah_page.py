@@ -205,7 +205,8 @@ def test_files_rejected_whole_are_named_and_cannot_be_loaded(page, tmp_path):
     errors = [e.value for e in at.error]
     assert errors == [
         "kosong.xlsx: berkas kosong (0 byte)",
-        "teks.xlsx: berkas bukan spreadsheet Excel yang sah (isi tidak sesuai dengan ekstensi .xlsx)",
+        "teks.xlsx: berkas ini berisi teks biasa, bukan spreadsheet; jika isinya data berpemisah koma, titik koma "
+        "atau tab, ubah akhirannya menjadi .csv",
         "ragu.csv: jenis data tidak dapat ditentukan (hambatan, kehadiran, klien sama cocoknya), pilih jenis data "
         "pada kotak «Jenis data» lalu periksa lagi"]
     assert all("--kind" not in e and "Traceback" not in e for e in errors)
