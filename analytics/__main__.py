@@ -1,4 +1,7 @@
-"""Command line of the read side: `python -m analytics risk-validate [--db PATH] [--horizon 24] [--json]`.
+"""Command line of the read side.
+
+    python -m analytics risk-validate [--db PATH] [--horizon 24] [--json]
+    python -m analytics report --period YYYY-MM [--months N] [--kode-bapas X] --format pptx|pdf --out FILE
 
 Exit status: 0 done, 1 not enough data (the report says why), 2 usage error (including a database that does not
 exist). With --json, stdout carries exactly one JSON object; progress and messages go to stderr.
@@ -8,9 +11,11 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from pathlib import Path
 
+from analytics import report
 from etl import config
 
 OK, NOT_ENOUGH, USAGE = 0, 1, 2
@@ -19,10 +24,41 @@ OK, NOT_ENOUGH, USAGE = 0, 1, 2
 HORIZONS, DEFAULT_HORIZON = (12, 24, 36), 24
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help with an Indonesian usage line."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, "pemakaian: " if prefix is None else prefix)
+
+
+# argparse's own messages (Python 3.11–3.13 wording) → Indonesian; anything else is shown as argparse wrote it
+_MESSAGES = (
+    (r"the following arguments are required: (.*)", r"argumen wajib belum diisi: \1"),
+    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)",
+     r"argumen \1: pilihan \2 tidak dikenal (pilih: \3)"),
+    (r"argument (\S+): invalid (\w+) value: (.*)", r"argumen \1: nilai \3 tidak valid"),
+    (r"argument (\S+): expected one argument", r"argumen \1: nilainya belum diisi"),
+    (r"unrecognized arguments: (.*)", r"argumen tidak dikenal: \1"),
+)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with its usage errors in Indonesian and exit status 2."""
+    """argparse with its help and usage errors in Indonesian and exit status 2."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumen"
+        self._optionals.title = "pilihan"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help="tampilkan bantuan ini lalu keluar")
 
     def error(self, message: str):
+        for pattern, replacement in _MESSAGES:
+            if re.fullmatch(pattern, message):
+                message = re.sub(pattern, replacement, message)
+                break
         self.print_usage(sys.stderr)
         print(f"{self.prog}: perintah tidak valid: {message}", file=sys.stderr)
         sys.exit(USAGE)
@@ -39,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     risk.add_argument("--include-revocations", action="store_true",
                       help="hitung pencabutan (DICABUT) dalam jendela sebagai kegagalan")
     risk.add_argument("--json", action="store_true", help="cetak laporan JSON ke stdout")
+    report.add_cli(sub)
     return parser
 
 
@@ -117,7 +154,7 @@ def _risk_validate(args) -> int:
     return OK
 
 
-COMMANDS = {"risk-validate": _risk_validate}
+COMMANDS = {"risk-validate": _risk_validate, "report": report.run_cli}
 
 
 def main(argv: list[str] | None = None) -> int:
