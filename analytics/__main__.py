@@ -11,12 +11,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import re
 import sys
 from pathlib import Path
 
 from analytics import report
 from etl import config
+from etl.argumen import Parser
 
 OK, NOT_ENOUGH, USAGE = 0, 1, 2
 # analytics.risk.HORIZONS / DEFAULT_HORIZON (kept here so that a usage error does not load scikit-learn;
@@ -24,49 +24,9 @@ OK, NOT_ENOUGH, USAGE = 0, 1, 2
 HORIZONS, DEFAULT_HORIZON = (12, 24, 36), 24
 
 
-class _Formatter(argparse.HelpFormatter):
-    """argparse's help with an Indonesian usage line."""
-
-    def add_usage(self, usage, actions, groups, prefix=None):
-        return super().add_usage(usage, actions, groups, "pemakaian: " if prefix is None else prefix)
-
-
-# argparse's own messages (Python 3.11–3.13 wording) → Indonesian; anything else is shown as argparse wrote it
-_MESSAGES = (
-    (r"the following arguments are required: (.*)", r"argumen wajib belum diisi: \1"),
-    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)",
-     r"argumen \1: pilihan \2 tidak dikenal (pilih: \3)"),
-    (r"argument (\S+): invalid (\w+) value: (.*)", r"argumen \1: nilai \3 tidak valid"),
-    (r"argument (\S+): expected one argument", r"argumen \1: nilainya belum diisi"),
-    (r"unrecognized arguments: (.*)", r"argumen tidak dikenal: \1"),
-)
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with its help and usage errors in Indonesian and exit status 2."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("formatter_class", _Formatter)
-        kwargs["add_help"] = False
-        super().__init__(*args, **kwargs)
-        self._positionals.title = "argumen"
-        self._optionals.title = "pilihan"
-        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
-                          help="tampilkan bantuan ini lalu keluar")
-
-    def error(self, message: str):
-        for pattern, replacement in _MESSAGES:
-            if re.fullmatch(pattern, message):
-                message = re.sub(pattern, replacement, message)
-                break
-        self.print_usage(sys.stderr)
-        print(f"{self.prog}: perintah tidak valid: {message}", file=sys.stderr)
-        sys.exit(USAGE)
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m analytics", description="Analitik Bapas dari baris perintah.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="PERINTAH")
+    parser = Parser(prog="python -m analytics", description="Analitik Bapas dari baris perintah.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser, metavar="PERINTAH")
     risk = sub.add_parser("risk-validate", help="validasi model risiko residivisme dan cetak angkanya",
                           description="Latih dan validasi model risiko residivisme pada kasus yang teramati penuh.")
     risk.add_argument("--db", help="berkas basis data (bawaan: BAPAS_DB atau data/bapas.duckdb)")

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from etl import config, spec
+from etl.argumen import Parser
 
 KINDS = list(spec.LOAD_ORDER)
 
@@ -16,8 +17,8 @@ def _progress(message: str, fraction: float) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m etl", description="Muat spreadsheet Bapas ke DuckDB.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = Parser(prog="python -m etl", description="Muat spreadsheet Bapas ke DuckDB.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser, metavar="PERINTAH")
     load = sub.add_parser("load", help="muat berkas .xlsx/.xls/.csv/.parquet")
     load.add_argument("files", nargs="+", metavar="FILE")
     load.add_argument("--db", help="berkas basis data (bawaan: BAPAS_DB atau data/bapas.duckdb)")

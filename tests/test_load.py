@@ -391,3 +391,16 @@ def test_stored_missed_report_runs_follow_each_load(tmp_path, db):
     load_files([more], db)
     for table in MATERIALISED:
         assert query(db, f"select * from {table} order by all") == query(db, f"select * from v_{table} order by all")
+
+
+def test_command_line_help_and_usage_errors_are_indonesian():
+    import subprocess
+    import sys
+    for args in (["--help"], ["load", "--help"], ["undo", "--help"]):
+        shown = subprocess.run([sys.executable, "-m", "etl", *args], capture_output=True, text=True, timeout=60)
+        assert shown.returncode == 0 and shown.stdout.startswith("pemakaian: python -m etl")
+        for english in ("usage:", "options:", "show this help", "positional arguments"):
+            assert english not in shown.stdout, (args, english)
+    wrong = subprocess.run([sys.executable, "-m", "etl", "load"], capture_output=True, text=True, timeout=60)
+    assert wrong.returncode == 2
+    assert "argumen wajib belum diisi: FILE" in wrong.stderr and "required" not in wrong.stderr
