@@ -26,6 +26,7 @@ MIME = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.pr
 ends = [add_months(ctx.as_of.replace(day=1), -i) for i in range(36)]
 end_default = ctx.filters.akhir.replace(day=1)
 offices = cached(ringkasan.choices)()["kode_bapas"]
+names = report.office_names()
 office_options = ([None] if len(offices) > 1 else []) + offices
 with st.form("paparan"):
     left, middle, right, last = st.columns(4)
@@ -33,7 +34,7 @@ with st.form("paparan"):
                          format_func=fmt.month, key="paparan_bulan")
     months = middle.selectbox("Panjang periode", list(MONTHS), format_func=MONTHS.get, key="paparan_lama",
                               index=list(MONTHS).index(ctx.filters.months) if ctx.filters.months in MONTHS else 1)
-    office = right.selectbox("Kantor", office_options, format_func=lambda c: c or "Semua kantor",
+    office = right.selectbox("Kantor", office_options, format_func=lambda c: (f"{names[c.upper()]} ({c})" if c.upper() in names else c) if c else "Semua kantor",
                              key="paparan_kantor")
     kind = last.radio("Format", list(FORMAT_LABELS), format_func=FORMAT_LABELS.get, key="paparan_format")
     submitted = st.form_submit_button("Buat paparan", type="primary")
