@@ -4,6 +4,7 @@ import logging
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -39,10 +40,25 @@ def _safe_name(name: str) -> str:
     return (stem or "berkas") + suffix
 
 
+STALE_HOURS = 2  # a session ends after 30 idle minutes; its uploaded files may go well after that
+
+
+def _sweep() -> None:
+    """Remove the upload folders of sessions that have ended (their files hold personal data)."""
+    cutoff = time.time() - STALE_HOURS * 3600
+    for old in Path(tempfile.gettempdir()).glob("bapas-unggah-*"):
+        try:
+            if old.is_dir() and old.stat().st_mtime < cutoff and all(f.stat().st_mtime < cutoff for f in old.iterdir()):
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:  # another session swept it first
+            continue
+
+
 def _folder() -> Path:
     """This session's private folder for uploaded files (created 0700 by tempfile)."""
     folder = st.session_state.get("unggah_folder")
     if not folder or not Path(folder).is_dir():
+        _sweep()
         folder = tempfile.mkdtemp(prefix="bapas-unggah-")
         st.session_state["unggah_folder"] = folder
     return Path(folder)

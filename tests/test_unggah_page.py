@@ -346,3 +346,28 @@ def test_undo_refused_by_the_loader_is_explained(page, office):
     assert error.startswith("Muat nomor 1 tidak dibatalkan: ") and "batalkan yang terbaru lebih dulu" in error
     assert query(db, "select count(*) from klien") == [(4,)]  # A-001..A-004 of both runs
     assert not [r for r in _audit_rows() if r[2] == "BATALKAN_MUAT"]
+
+
+def test_upload_folders_of_ended_sessions_are_swept(page):
+    import os
+    import tempfile
+    import time
+    from pathlib import Path
+    stale = Path(tempfile.mkdtemp(prefix="bapas-unggah-"))
+    (stale / "Data Klien.xlsx").write_bytes(b"lama")
+    fresh = Path(tempfile.mkdtemp(prefix="bapas-unggah-"))
+    (fresh / "Data Klien.xlsx").write_bytes(b"baru")
+    long_ago = time.time() - 3 * 3600
+    for path in (stale / "Data Klien.xlsx", stale):
+        os.utime(path, (long_ago, long_ago))
+    try:
+        at = page("operator")
+        at.file_uploader[0].set_value([("kosong.xlsx", b"", XLSX)])
+        page.go(at)
+        assert not at.exception
+        assert not stale.exists(), "an ended session's uploads stay on disk"
+        assert (fresh / "Data Klien.xlsx").exists(), "a live session's upload was removed"
+    finally:
+        import shutil
+        shutil.rmtree(stale, ignore_errors=True)
+        shutil.rmtree(fresh, ignore_errors=True)
