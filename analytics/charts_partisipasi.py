@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import format as fmt
-from analytics.partisipasi import KATEGORI_PROGRAM, KELOMPOK, PEKERJAAN, STATUS_HADIR, month_label
+from analytics.partisipasi import KATEGORI_PROGRAM, KELOMPOK, PEKERJAAN, STATUS_HADIR, month_label, run_label
 from analytics.privacy import HIDDEN_COL, SMALL
 
 KELOMPOK_COLOURS = {
@@ -139,7 +139,7 @@ def dose_histogram(frame: pd.DataFrame, summary: dict) -> go.Figure:
 def completion_bars(frame: pd.DataFrame, threshold: float) -> go.Figure:
     """Completion rate per program run, horizontal bars coloured by category; hidden rates marked."""
     rows = frame.iloc[::-1]  # plotly draws the first category at the bottom
-    names = [f"{n} ({c})" for n, c in zip(rows["nama_program"], rows["kode_program"])]
+    names = run_label(rows)
     figure = go.Figure()
     for kategori in dict.fromkeys(rows["kategori"]):
         mask = (rows["kategori"] == kategori).to_numpy()

@@ -304,16 +304,19 @@ def obstacles_by(filters: Filters, viewer: Viewer, by: str = "program", limit: i
     key, name = {"program": ("g.kode_program", "g.nama_program"), "mitra": ("g.kode_mitra", "g.nama_mitra")}[by]
     start, _ = window(filters)
     rows = db.frame(f"""
-        select {key} as kelompok, any_value({name}) as nama, coalesce(g.faktor, 'TIDAK_DITENTUKAN') as faktor,
-               count(*) as jumlah
+        select g.kode_bapas || '/' || {key} as kelompok, g.kode_bapas as kantor, any_value({name}) as nama,
+               coalesce(g.faktor, 'TIDAK_DITENTUKAN') as faktor, count(*) as jumlah
         from v_hambatan_rinci g
         where g.sumber_data = $sumber and g.tanggal between $dari and $akhir and {key} is not null
           and {_scope(filters)}
         group by all""", {**filters.params(), "sumber": LOG, "dari": start}, db_path)
     if rows.empty:
         return pd.DataFrame(columns=["kelompok", "nama", "faktor", "label_faktor", "jumlah", HIDDEN_COL])
-    rows["nama"] = rows["nama"].fillna(rows["kelompok"])
+    rows["nama"] = rows["nama"].fillna(rows["kelompok"].str.split("/", n=1).str[1])
     names = rows.groupby("kelompok")["nama"].first()
+    offices = rows.groupby("kelompok")["kantor"].first()
+    shared = names[names.duplicated(keep=False)].index  # the same name in several offices: say which office
+    names[shared] = [f"{names[k]} ({offices[k]})" for k in shared]
     totals = rows.groupby("kelompok")["jumlah"].sum()
     ranked = sorted(totals.index, key=lambda k: (-totals[k], names[k]))
     top = ranked[:limit] if len(ranked) > limit + 1 else ranked

@@ -260,7 +260,7 @@ def program_completion(filters: Filters, viewer: Viewer, db_path: Path | None = 
             select c.kode_bapas, c.kode_program, count(*) as peserta, count(*) filter (where c.selesai) as selesai
             from penyelesaian_program c join fk using (kode_bapas, no_register)
             group by all)
-        select r.kode_program, r.nama_program, r.kategori, coalesce(m.nama_mitra, r.kode_mitra) as nama_mitra,
+        select r.kode_bapas, r.kode_program, r.nama_program, r.kategori, coalesce(m.nama_mitra, r.kode_mitra) as nama_mitra,
                r.tanggal_mulai, r.tanggal_selesai,
                coalesce(r.tanggal_selesai > d.tanggal_data, true) as berjalan,
                r.sesi_program, coalesce(e.peserta, 0) as peserta, coalesce(e.selesai, 0) as selesai
@@ -268,9 +268,18 @@ def program_completion(filters: Filters, viewer: Viewer, db_path: Path | None = 
         cross join v_tanggal_data d
         left join enrolled e using (kode_bapas, kode_program)
         left join mitra m on m.kode_bapas = r.kode_bapas and m.kode_mitra = r.kode_mitra
-        order by r.tanggal_mulai, r.kode_program""", filters.params(), db_path)
+        order by r.tanggal_mulai, r.kode_bapas, r.kode_program""", filters.params(), db_path)
     frame["tingkat_penyelesaian"] = frame["selesai"] / frame["peserta"].where(frame["peserta"] > 0)
-    return _hide_share(frame, "kode_program", "selesai", "peserta", "tingkat_penyelesaian", viewer.suppressed)
+    # offices number their runs on their own (P1, P2… in each), so a run is office + code
+    return _hide_share(frame, ["kode_bapas", "kode_program"], "selesai", "peserta", "tingkat_penyelesaian",
+                       viewer.suppressed)
+
+
+def run_label(frame: pd.DataFrame) -> list[str]:
+    """'name (code)' per run; with several offices in the frame 'name (office/code)'."""
+    several = frame["kode_bapas"].nunique() > 1
+    return [f"{n} ({b}/{c})" if several else f"{n} ({c})"
+            for n, b, c in zip(frame["nama_program"], frame["kode_bapas"], frame["kode_program"])]
 
 
 def completion_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -296,8 +305,8 @@ def completion_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def run_options(frame: pd.DataFrame) -> dict[str, str]:
-    """Runs to pick in the drill-down: code → 'name (code)'."""
-    return {code: f"{name} ({code})" for code, name in zip(frame["kode_program"], frame["nama_program"])}
+    """Runs to pick in the drill-down: 'office/code' → 'name (code)'."""
+    return dict(zip(frame["kode_bapas"] + "/" + frame["kode_program"], run_label(frame)))
 
 
 _CLIENT_COLUMNS = {"no_register": "No. Register", "nama": "Nama", "pseudonim": "Pseudonim",
@@ -320,11 +329,14 @@ def client_table(frame: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=_CLIENT_COLUMNS)
 
 
-def run_clients(viewer: Viewer, filters: Filters, kode_program: str, db_path: Path | None = None) -> pd.DataFrame:
-    """The clients enrolled in one program run (any attendance row), as the role allows."""
+def run_clients(viewer: Viewer, filters: Filters, kode_program: str, db_path: Path | None = None,
+                kode_bapas: str | None = None) -> pd.DataFrame:
+    """The clients enrolled in one program run (any attendance row), as the role allows; `kode_bapas` names the
+    run's office (without it, the run of that code in any office)."""
     return client_table(people.clients(viewer, filters, """exists (
         select 1 from kehadiran h where h.kode_bapas = k.kode_bapas and h.no_register = k.no_register
-        and h.kode_program = $kode_program)""", {"kode_program": kode_program}, db_path))
+        and h.kode_program = $kode_program and ($run_office is null or h.kode_bapas = $run_office))""",
+        {"kode_program": kode_program, "run_office": kode_bapas}, db_path))
 
 
 # --- 5. welfare of ended cases ----------------------------------------------------------------------------

@@ -72,7 +72,8 @@ else:
 
     def enrolled():
         run = st.selectbox("Angkatan", list(options), format_func=options.get, key="partisipasi_angkatan")
-        return cached(pt.run_clients)(ctx.viewer, ctx.filters, run)
+        office, code = run.split("/", 1)
+        return cached(pt.run_clients)(ctx.viewer, ctx.filters, code, kode_bapas=office)
 
     drilldown(PAGE, "Lihat peserta satu angkatan", enrolled, "peserta angkatan program")
 

@@ -252,14 +252,33 @@ def test_quarterly_trend_of_absence_categories_for_kanwil(office):
 
 def test_obstacles_per_program_and_partner(office):
     _same(hambatan.obstacles_by(PERIOD, KEPALA, "program", db_path=office), _frame([
-        {"kelompok": k, "nama": n, "faktor": f, "label_faktor": FACTOR.get(f, "Jumlah"), "jumlah": c, HIDDEN: False}
+        {"kelompok": f"BAPAS-BDL/{k}", "nama": n, "faktor": f, "label_faktor": FACTOR.get(f, "Jumlah"), "jumlah": c,
+         HIDDEN: False}
         for k, n, counts in (("P2", "Pelatihan Menjahit Angkatan I 2026", (1, 2, 3)),
                              ("P1", "Pelatihan Las Angkatan I 2026", (1, 0, 1)))
         for f, c in zip(("INTERNAL", "EKSTERNAL", "JUMLAH"), counts)], ints=("jumlah",)))
     # partner directly (row 5) or through the program it runs (rows 1, 3, 7)
     _same(hambatan.obstacles_by(PERIOD, KEPALA, "mitra", db_path=office), _frame([
-        {"kelompok": "M1", "nama": "LPK Maju", "faktor": f, "label_faktor": FACTOR.get(f, "Jumlah"), "jumlah": c,
+        {"kelompok": "BAPAS-BDL/M1", "nama": "LPK Maju", "faktor": f, "label_faktor": FACTOR.get(f, "Jumlah"), "jumlah": c,
          HIDDEN: False} for f, c in (("INTERNAL", 2), ("EKSTERNAL", 2), ("JUMLAH", 4))], ints=("jumlah",)))
+
+
+def test_the_same_program_and_partner_codes_in_two_offices_stay_apart(office, tmp_path):
+    """National data: every office may number its programs P1, P2… and name them alike (a crash once)."""
+    import shutil
+    import duckdb
+    from analytics import charts_hambatan
+    db = tmp_path / "dua-kantor.duckdb"
+    shutil.copy(office, db)
+    with duckdb.connect(str(db)) as con:
+        for table in ("klien", "program", "mitra", "hambatan"):
+            con.execute(f"insert into {table} select * replace ('BAPAS-MTR' as kode_bapas) from {table}")
+    both = hambatan.obstacles_by(PERIOD, KEPALA, "program", db_path=db)
+    totals = both[both["faktor"] == "JUMLAH"].set_index("kelompok")
+    assert sorted(totals.index) == ["BAPAS-BDL/P1", "BAPAS-BDL/P2", "BAPAS-MTR/P1", "BAPAS-MTR/P2"]
+    assert totals.loc["BAPAS-MTR/P2", "nama"] == "Pelatihan Menjahit Angkatan I 2026 (BAPAS-MTR)"
+    assert list(totals["jumlah"]) == [3, 3, 1, 1]
+    charts_hambatan.ranking(both, "uji", "catatan")  # one bar per program run, no ambiguous lookup
 
 
 # --- 3. Outcomes --------------------------------------------------------------------------------------------------

@@ -209,6 +209,24 @@ def test_dose_distribution_and_summary(office):
     assert pt.dose_summary(PB, KANWIL, db_path=office)["klien"] == 15
 
 
+def test_runs_with_the_same_code_in_two_offices_stay_apart(office, tmp_path):
+    """National data: every office numbers its runs on its own (the suppression once failed on the repeat)."""
+    import shutil
+    import duckdb
+    db = tmp_path / "dua-kantor.duckdb"
+    shutil.copy(office, db)
+    with duckdb.connect(str(db)) as con:
+        for table in ("klien", "program", "mitra", "kehadiran", "penyelesaian_program"):
+            con.execute(f"insert into {table} select * replace ('BAPAS-MTR' as kode_bapas) from {table}")
+    for viewer in (KEPALA, KANWIL):
+        frame = pt.program_completion(PB, viewer, db_path=db)
+        assert sorted(zip(frame["kode_bapas"], frame["kode_program"])) == [
+            ("BAPAS-BDL", "R1"), ("BAPAS-BDL", "R2"), ("BAPAS-MTR", "R1"), ("BAPAS-MTR", "R2")]
+    assert pt.run_options(frame)["BAPAS-MTR/R1"] == "Pelatihan Las Angkatan I (BAPAS-MTR/R1)"
+    one = pt.run_clients(KEPALA, PB, "R1", db_path=db, kode_bapas="BAPAS-MTR")
+    assert len(one) == 12 and len(pt.run_clients(KEPALA, PB, "R1", db_path=db)) == 24
+
+
 def test_program_completion(office):
     frame = pt.program_completion(PB, KEPALA, db_path=office)
     base = [("R1", "Pelatihan Las Angkatan I", "PELATIHAN_KERJA", "LPK Maju Jaya", D(2026, 9, 15), D(2026, 10, 13), 4),
@@ -216,7 +234,7 @@ def test_program_completion(office):
              D(2026, 10, 2), 1)]
     columns = ["kode_program", "nama_program", "kategori", "nama_mitra", "tanggal_mulai", "tanggal_selesai",
                "sesi_program"]
-    expected = [dict(zip(columns, row)) for row in base]
+    expected = [{"kode_bapas": "BAPAS-BDL", **dict(zip(columns, row))} for row in base]
     for row in expected:
         row.update(tanggal_mulai=pd.Timestamp(row["tanggal_mulai"]),
                    tanggal_selesai=pd.Timestamp(row["tanggal_selesai"]), berjalan=False)
@@ -392,7 +410,7 @@ def test_page_for_kepala_draws_every_figure_with_drilldowns(page):
     enrolled, ended = [d.value for d in at.dataframe if "No. Register" in d.value.columns]
     assert sorted(enrolled["No. Register"]) == [f"A{i:02d}" for i in range(1, 11)] + ["B01", "B02"]  # R1 first
     assert sorted(ended["No. Register"]) == ["B01", "B02", "B03", "B04"]  # all ended cases first
-    at.selectbox(key="partisipasi_angkatan").set_value("R2").run()
+    at.selectbox(key="partisipasi_angkatan").set_value("BAPAS-BDL/R2").run()
     enrolled = [d.value for d in at.dataframe if "No. Register" in d.value.columns][0]
     assert sorted(enrolled["No. Register"]) == ["A11", "B03"]
     assert "bukan estimasi sebab-akibat" in _texts(at)
