@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import threading
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -939,6 +940,9 @@ def _factor_texts(name: str, values: pd.Series) -> np.ndarray:
     return np.array([f"{short}: {UNKNOWN.lower()}" if pd.isna(v) else shown(v) for v in values], dtype=object)
 
 
+_FITTING = threading.Lock()
+
+
 @lru_cache(maxsize=8)
 def _fitted(path: str, version: str, horizon: int, include_revocations: bool, prediction_months: int | None) -> Fit:
     # small dense problems: one BLAS thread is several times faster than many competing for two cores
@@ -954,7 +958,8 @@ def fitted(horizon: int = DEFAULT_HORIZON, include_revocations: bool = False, pr
     path = Path(db_path) if db_path else config.db_path()
     if not path.is_file():
         raise db.DataUnavailable(f"basis data belum ada: {path}")
-    return _fitted(str(path), db.data_version(path), int(horizon), bool(include_revocations), prediction_months)
+    with _FITTING:  # sessions asking at once wait for one fit instead of each fitting (seconds to minutes, GBs)
+        return _fitted(str(path), db.data_version(path), int(horizon), bool(include_revocations), prediction_months)
 
 
 def validate(horizon: int = DEFAULT_HORIZON, include_revocations: bool = False, prediction_months: int | None = None,

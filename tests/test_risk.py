@@ -462,3 +462,28 @@ def test_cli_not_enough_data_and_usage_errors(small, tmp_path):
     assert wrong.returncode == 2 and "perintah tidak valid" in wrong.stderr and not wrong.stdout
     missing = _cli("risk-validate", "--db", tmp_path / "tidak-ada.duckdb", "--json")
     assert missing.returncode == 2 and "basis data tidak ditemukan" in missing.stderr and not missing.stdout
+
+
+def test_sessions_asking_at_once_share_one_fit(office, monkeypatch):
+    """Twenty sessions opening the page together once each fitted the model (minutes and GBs at national scale)."""
+    import threading
+    import time as clock
+    calls = []
+    real = risk._fit
+
+    def counted(*args):
+        calls.append(args)
+        clock.sleep(0.5)  # a fit takes a while: the others arrive during it
+        return real(*args)
+
+    monkeypatch.setattr(risk, "_fit", counted)
+    risk._fitted.cache_clear()
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(risk.fitted(12, db_path=office))) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    risk._fitted.cache_clear()
+    assert len(results) == 6 and all(r is results[0] for r in results)
+    assert len(calls) == 1
