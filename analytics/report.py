@@ -1203,7 +1203,7 @@ def collect(period: str, months: int, kode_bapas: str | None, db_path: Path | No
             target_file: Path | None = None) -> Pack:
     """All slides of the pack for a period and office (ReportError / NoData with an Indonesian message)."""
     path = config.db_path(db_path)
-    if not Path(path).is_file():
+    if not db.is_database(Path(path)):  # the DuckDB file or a Parquet dataset folder
         raise ReportError(f"basis data tidak ditemukan: {path}")
     filters = period_filters(period, months, kode_bapas)
     known = ringkasan.choices(path)["kode_bapas"]

@@ -956,7 +956,7 @@ def fitted(horizon: int = DEFAULT_HORIZON, include_revocations: bool = False, pr
     if horizon not in HORIZONS:
         raise ValueError(f"horizon harus salah satu dari {HORIZONS}")
     path = Path(db_path) if db_path else config.db_path()
-    if not path.is_file():
+    if not db.is_database(path):  # the DuckDB file or a Parquet dataset folder
         raise db.DataUnavailable(f"basis data belum ada: {path}")
     with _FITTING:  # sessions asking at once wait for one fit instead of each fitting (seconds to minutes, GBs)
         return _fitted(str(path), db.data_version(path), int(horizon), bool(include_revocations), prediction_months)
@@ -1004,7 +1004,8 @@ def risk_distribution(filters: Filters, viewer: Viewer, horizon: int = DEFAULT_H
     for basis, column, order in (("rri", rri, RRI_ORDER), ("model", model, MODEL_ORDER)):
         counts = pd.DataFrame({"bulan": months["bulan"], "kategori": column}).groupby(
             ["bulan", "kategori"]).size().rename("klien")
-        present = [c for c in order if c in set(column)] or list(BANDS)
+        seen = set(column.unique())  # once, not per category (millions of rows at national scale)
+        present = [c for c in order if c in seen] or list(BANDS)
         grid = pd.MultiIndex.from_product([sorted(months["bulan"].unique()), present], names=["bulan", "kategori"])
         part = counts.reindex(grid, fill_value=0).reset_index()
         part["klien"] = part["klien"].astype("int64")

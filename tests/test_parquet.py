@@ -69,3 +69,16 @@ def test_cli_export_replaces_a_dataset_and_refuses_a_foreign_folder(demo_db, tmp
     refused = run_cli("export", "--out", foreign, "--db", demo_db)
     assert refused.returncode == 1 and "bukan dataset ekspor" in refused.stderr
     assert (foreign / "catatan.txt").read_text() == "jangan dihapus"
+
+
+def test_risk_and_the_report_run_on_the_dataset(demo_db, dataset, tmp_path):
+    """The Risiko page and the Paparan on app servers that read a dataset (every Risiko view failed once)."""
+    from analytics import report, risk
+    on_file, on_dataset = risk.validate(12, db_path=demo_db).report, risk.validate(12, db_path=dataset).report
+    assert (on_dataset["status"], on_dataset["n"], on_dataset["events"]) == (
+        on_file["status"], on_file["n"], on_file["events"])
+    filters = Filters(dt.date(2026, 5, 1), dt.date(2026, 10, 31))
+    pd.testing.assert_frame_equal(risk.risk_distribution(filters, KANWIL, 12, db_path=demo_db),
+                                  risk.risk_distribution(filters, KANWIL, 12, db_path=dataset))
+    summary = report.build_pack("2026-10", 3, None, "pptx", tmp_path / "paparan.pptx", dataset)
+    assert (tmp_path / "paparan.pptx").stat().st_size > 0 and summary["pages"] == 16
