@@ -141,7 +141,7 @@ def csv_copy(files: dict[str, list[Path]]) -> dict[str, list[Path]]:
                 if not target.is_file():
                     target.parent.mkdir(parents=True, exist_ok=True)
                     partial = target.with_suffix(".csv.tmp")
-                    con.execute(f"copy (select * from read_parquet('{p}')) to '{partial}' (header, delimiter ',')")
+                    con.read_parquet(str(p)).write_csv(str(partial), header=True, sep=",")  # paths never in SQL
                     os.replace(partial, target)
                 out[table].append(target)
     finally:
@@ -157,9 +157,9 @@ def duckdb_floor(files: dict[str, list[Path]], fmt: str, work: Path) -> float:
     con = duckdb.connect(str(db))
     try:
         for table, paths in files.items():
-            listed = ", ".join(f"'{p}'" for p in paths)
-            reader = f"read_parquet([{listed}])" if fmt == "parquet" else f"read_csv([{listed}], header = true)"
-            con.execute(f"create table {table} as select * from {reader}")
+            reader = "read_parquet($files)" if fmt == "parquet" else "read_csv($files, header = true)"
+            # the table name is one of ours; the file paths go in as a parameter
+            con.execute(f"create table {table} as select * from {reader}", {"files": [str(p) for p in paths]})
         con.execute("checkpoint")
     finally:
         con.close()
