@@ -10,8 +10,10 @@ file; queries still running on the old connection finish on the old snapshot.
 """
 from __future__ import annotations
 
+import itertools
 import os
 import re
+import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +30,14 @@ class DataUnavailable(Exception):
 
 _OPEN: dict[str, tuple[str, duckdb.DuckDBPyConnection]] = {}  # path -> (version, connection)
 _LOCK = threading.Lock()
+_SPILL = itertools.count()
+
+
+def _settings() -> dict:
+    """Each read connection is its own DuckDB instance: a memory limit (above it queries spill to a private
+    temporary folder that DuckDB creates when needed and removes when the connection closes)."""
+    spill = Path(tempfile.gettempdir()) / f"bapas-duckdb-{os.getpid()}-{next(_SPILL)}"
+    return {"memory_limit": config.read_memory(), "temp_directory": str(spill)}
 
 
 def _connection(path: Path) -> duckdb.DuckDBPyConnection:
@@ -38,7 +48,11 @@ def _connection(path: Path) -> duckdb.DuckDBPyConnection:
         cached = _OPEN.get(key)
         if cached and cached[0] == version:
             return cached[1]
-        con = duckdb.connect(":memory:")
+        try:
+            con = duckdb.connect(":memory:", config=_settings())
+        except duckdb.Error as exc:
+            raise DataUnavailable(f"pengaturan memori_baca tidak valid ({config.read_memory()!r}): "
+                                  f"{str(exc)[:200]}") from exc
         try:
             if path.is_dir():
                 _attach_dataset(con, path)

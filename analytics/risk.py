@@ -10,13 +10,13 @@ log-rank tests come from statsmodels (lifelines would force pandas below 3).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import re
 import threading
 import time
 import warnings
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -727,6 +727,12 @@ class Validation:
         return self.report["status"] == "ok"
 
 
+# the case frame's columns a fit keeps (survival curves and who can be scored); the rest is dropped after fitting
+FRAME_KEPT = ("kode_bapas", "no_register", "mulai", "titik", "akhir_jendela", "akhir_efektif", "status",
+              "tanggal_status", "tanggal_gagal", "gagal", "kehadiran_mulai", "kategori_rri", "program_integrasi",
+              "kegiatan_hadir")
+
+
 @dataclass
 class Fit:
     """A validation with its final model and scorecard, and every case scored where it can be."""
@@ -738,6 +744,7 @@ class Fit:
     frame: pd.DataFrame       # case_frame
     as_of: dt.date
     prediction_months: int
+    version: str = ""         # the data version it was fitted on (db.data_version)
 
 
 def _groups(cases: pd.DataFrame, threshold: float) -> list[dict]:
@@ -851,10 +858,10 @@ def _fit(horizon: int, include_revocations: bool, prediction_months: int | None,
         validation = _not_enough(report, f"Tidak cukup data untuk validasi: {fmt.number(min(events, len(y) - events))} "
                                          f"{which} di antara {fmt.number(len(y))} kasus yang memenuhi syarat "
                                          f"(perlu ≥ {MIN_EVENTS}). Model tidak ditampilkan.")
-        return Fit(validation, None, None, empty_scores, frame, as_of, months)
+        return Fit(validation, None, None, empty_scores, frame[list(FRAME_KEPT)], as_of, months)
     if not used:
         validation = _not_enough(report, "Tidak cukup data untuk validasi: tidak ada fitur yang cukup terisi.")
-        return Fit(validation, None, None, empty_scores, frame, as_of, months)
+        return Fit(validation, None, None, empty_scores, frame[list(FRAME_KEPT)], as_of, months)
 
     inputs = model_inputs(eligible, used)
     edges = _card_edges(eligible)
@@ -891,7 +898,7 @@ def _fit(horizon: int, include_revocations: bool, prediction_months: int | None,
             "risiko_kartu_oof", "kategori_oof", "skor_rri", "kategori_rri", "jam_program", "kegiatan_hadir", *used]
     validation = Validation(report, eligible[list(dict.fromkeys(keep))].reset_index(drop=True), calibration,
                             model.coefficients(), card.table(), points_risk)
-    return Fit(validation, model, card, scores, frame, as_of, months)
+    return Fit(validation, model, card, scores, frame[list(FRAME_KEPT)], as_of, months)
 
 
 def _unscored(frame: pd.DataFrame, as_of: dt.date, dynamic: bool) -> pd.DataFrame:
@@ -937,35 +944,114 @@ def _factor_texts(name: str, values: pd.Series) -> np.ndarray:
         "jam_program": lambda v: f"Jam kegiatan awal: {fmt.number(v, 1)}",
         "skor_rri": lambda v: f"Skor RRI {fmt.number(v)}",
     }.get(name, lambda v: f"{short}: {fmt.code(v)}")
-    return np.array([f"{short}: {UNKNOWN.lower()}" if pd.isna(v) else shown(v) for v in values], dtype=object)
+    codes, uniques = pd.factorize(values)  # each distinct value written once (455k cases at national scale)
+    texts = np.array([shown(v) for v in uniques] + [f"{short}: {UNKNOWN.lower()}"], dtype=object)
+    return texts[codes]  # a missing value has code -1: the last text
 
 
-_FITTING = threading.Lock()
+_FITTING = threading.Lock()    # one fit at a time in a process: each takes seconds to minutes and memory
+_STATE = threading.Lock()      # guards _FITS and _REFITS (held only for dictionary operations)
+_FITS: dict[tuple, Fit] = {}   # (path, horizon, revocations, months) -> the newest fit; older versions dropped
+_REFITS: set[tuple] = set()    # keys being refitted in the background
+MAX_FITS = 4                   # fits kept per process (one per window/revocation choice in use)
+_log = logging.getLogger(__name__)
 
 
-@lru_cache(maxsize=8)
-def _fitted(path: str, version: str, horizon: int, include_revocations: bool, prediction_months: int | None) -> Fit:
-    # small dense problems: one BLAS thread is several times faster than many competing for two cores
-    with threadpool_limits(limits=1):
-        return _fit(horizon, include_revocations, prediction_months, Path(path))
-
-
-def fitted(horizon: int = DEFAULT_HORIZON, include_revocations: bool = False, prediction_months: int | None = None,
-           db_path: Path | None = None) -> Fit:
-    """The fit for this database version (cached in the process; a new load gives a new version)."""
+def _key(horizon: int, include_revocations: bool, prediction_months: int | None, db_path: Path | None) -> tuple:
     if horizon not in HORIZONS:
         raise ValueError(f"horizon harus salah satu dari {HORIZONS}")
     path = Path(db_path) if db_path else config.db_path()
     if not db.is_database(path):  # the DuckDB file or a Parquet dataset folder
         raise db.DataUnavailable(f"basis data belum ada: {path}")
+    return str(path), int(horizon), bool(include_revocations), prediction_months
+
+
+def _kept(key: tuple) -> Fit | None:
+    with _STATE:
+        return _FITS.get(key)
+
+
+def _refit(key: tuple) -> Fit:
+    """Fit the current data version for `key`, unless another thread has just done it while this one waited."""
+    path, horizon, include_revocations, prediction_months = key
     with _FITTING:  # sessions asking at once wait for one fit instead of each fitting (seconds to minutes, GBs)
-        return _fitted(str(path), db.data_version(path), int(horizon), bool(include_revocations), prediction_months)
+        version = db.data_version(Path(path))
+        fit = _kept(key)
+        if fit is not None and fit.version == version:
+            return fit
+        # small dense problems: one BLAS thread is several times faster than many competing for two cores
+        with threadpool_limits(limits=1):
+            fit = _fit(horizon, include_revocations, prediction_months, Path(path))
+        fit.version = version
+        with _STATE:
+            _FITS.pop(key, None)  # the replaced fit goes once no page holds it
+            _FITS[key] = fit
+            while len(_FITS) > MAX_FITS:
+                _FITS.pop(next(iter(_FITS)))
+        return fit
+
+
+def _refit_in_background(key: tuple) -> None:
+    with _STATE:
+        if key in _REFITS:
+            return
+        _REFITS.add(key)
+
+    def run() -> None:
+        try:
+            _refit(key)
+        except Exception:  # noqa: BLE001 - the next page view tries again and shows its own message
+            _log.exception("pelatihan ulang model risiko gagal")
+        finally:
+            with _STATE:
+                _REFITS.discard(key)
+    threading.Thread(target=run, name="latih-ulang-risiko", daemon=True).start()
+
+
+def fitted(horizon: int = DEFAULT_HORIZON, include_revocations: bool = False, prediction_months: int | None = None,
+           db_path: Path | None = None, stale_ok: bool = False) -> Fit:
+    """The fit for the current database version (kept in the process; a new load gives a new version).
+
+    With `stale_ok`, after a load the fit of the previous version is returned at once while the new one is fitted
+    in the background (the page says so, see `serving`); without it the caller waits for the current fit.
+    """
+    key = _key(horizon, include_revocations, prediction_months, db_path)
+    fit = _kept(key)
+    if fit is not None and fit.version == db.data_version(Path(key[0])):
+        return fit
+    if fit is not None and stale_ok:
+        _refit_in_background(key)
+        return fit
+    return _refit(key)
+
+
+def serving(horizon: int = DEFAULT_HORIZON, include_revocations: bool = False,
+            db_path: Path | None = None) -> tuple[str, bool]:
+    """The data version of the fit the page shows, and whether it is the current one (else a refit is running).
+
+    Waits only when no fit exists yet in this process.
+    """
+    fit = fitted(horizon, include_revocations, db_path=db_path, stale_ok=True)
+    return fit.version, fit.version == db.data_version(Path(_key(horizon, include_revocations, None, db_path)[0]))
+
+
+def ready(horizon: int = DEFAULT_HORIZON, include_revocations: bool = False, db_path: Path | None = None) -> bool:
+    """Whether the kept fit is the current data version's (never waits)."""
+    key = _key(horizon, include_revocations, None, db_path)
+    fit = _kept(key)
+    return fit is not None and fit.version == db.data_version(Path(key[0]))
+
+
+def forget() -> None:
+    """Drop every kept fit (tests)."""
+    with _STATE:
+        _FITS.clear()
 
 
 def validate(horizon: int = DEFAULT_HORIZON, include_revocations: bool = False, prediction_months: int | None = None,
-             db_path: Path | None = None) -> Validation:
+             db_path: Path | None = None, stale_ok: bool = False) -> Validation:
     """Validate the risk model on the cases observed for the whole window (see the module docstring)."""
-    return fitted(horizon, include_revocations, prediction_months, db_path).validation
+    return fitted(horizon, include_revocations, prediction_months, db_path, stale_ok=stale_ok).validation
 
 
 # --- the page's figures ---------------------------------------------------------------------------------------
@@ -985,9 +1071,10 @@ MODEL_ORDER = (*BANDS, NOT_YET, NOT_SCORED, NO_MODEL)
 
 
 def risk_distribution(filters: Filters, viewer: Viewer, horizon: int = DEFAULT_HORIZON,
-                      include_revocations: bool = False, db_path: Path | None = None) -> pd.DataFrame:
+                      include_revocations: bool = False, db_path: Path | None = None,
+                      stale_ok: bool = False) -> pd.DataFrame:
     """Active clients per month by recorded RRI and by model category: one row per basis × month × category."""
-    fit = fitted(horizon, include_revocations, db_path=db_path)
+    fit = fitted(horizon, include_revocations, db_path=db_path, stale_ok=stale_ok)
     dari, akhir = distribution_window(filters)
     months = db.frame(f"""
         with fk as ({_clients_sql()})
@@ -1072,9 +1159,9 @@ def _active_signals(fit: Fit, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def signal_counts(filters: Filters, viewer: Viewer, horizon: int = DEFAULT_HORIZON, include_revocations: bool = False,
-                  db_path: Path | None = None) -> pd.DataFrame:
+                  db_path: Path | None = None, stale_ok: bool = False) -> pd.DataFrame:
     """Active clients showing each warning signal (aggregate; «<10» for 1–9 when the role is aggregate-only)."""
-    fit = fitted(horizon, include_revocations, db_path=db_path)
+    fit = fitted(horizon, include_revocations, db_path=db_path, stale_ok=stale_ok)
     sql = _ACTIVE.format(clients=_clients_sql(), identity="1 as _satu", scope="true")
     frame = _active_signals(fit, db.frame(sql, {**filters.params(), "hari": fit.as_of}, db_path))
     counts = pd.Series({code: int(frame[code].sum()) for code in SIGNALS}, name="klien")
@@ -1094,7 +1181,7 @@ _SORT_KEYS = {"sinyal": (["jumlah_sinyal", "risiko", "mangkir_saat_ini"], [False
 
 def early_warning(viewer: Viewer, filters: Filters, horizon: int = DEFAULT_HORIZON, include_revocations: bool = False,
                   signals: tuple[str, ...] = tuple(SIGNALS), sort: str = "sinyal",
-                  db_path: Path | None = None) -> pd.DataFrame:
+                  db_path: Path | None = None, stale_ok: bool = False) -> pd.DataFrame:
     """Active clients with at least one of the chosen signals, in the form the role allows (AccessDenied for none).
 
     pk: own caseload (names); kepala: all (names); analis: pseudonyms only. Sorted by `sort` (SORTS).
@@ -1104,7 +1191,7 @@ def early_warning(viewer: Viewer, filters: Filters, horizon: int = DEFAULT_HORIZ
     unknown = set(signals) - set(SIGNALS)
     if unknown:
         raise ValueError(f"sinyal tidak dikenal: {sorted(unknown)}")
-    fit = fitted(horizon, include_revocations, db_path=db_path)
+    fit = fitted(horizon, include_revocations, db_path=db_path, stale_ok=stale_ok)
     sql = _ACTIVE.format(clients=_clients_sql(), identity=identity, scope=scope)
     frame = db.frame(sql, {**filters.params(), **scope_params, **identity_params, "hari": fit.as_of}, db_path)
     frame = _active_signals(fit, frame)
@@ -1148,12 +1235,12 @@ def warning_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def dose_by_risk(viewer: Viewer, horizon: int = DEFAULT_HORIZON, include_revocations: bool = False,
-                 db_path: Path | None = None) -> pd.DataFrame:
+                 db_path: Path | None = None, stale_ok: bool = False) -> pd.DataFrame:
     """Outcome rate by hours of activities attended before the prediction point, within each model category.
 
     Eligible cases, model category from the cross-validated (out-of-fold) risk. One row per category × dose class.
     """
-    validation = fitted(horizon, include_revocations, db_path=db_path).validation
+    validation = fitted(horizon, include_revocations, db_path=db_path, stale_ok=stale_ok).validation
     cases = validation.cases
     if not validation.ok or "jam_program" not in _used(validation):
         return pd.DataFrame(columns=["kategori", "dosis", "n", "gagal", "persen", HIDDEN_COL])
@@ -1192,7 +1279,7 @@ class Survival:
 
 
 def survival(by: str, filters: Filters, viewer: Viewer, horizon: int = DEFAULT_HORIZON,
-             include_revocations: bool = False, db_path: Path | None = None) -> Survival:
+             include_revocations: bool = False, db_path: Path | None = None, stale_ok: bool = False) -> Survival:
     """Time from the start of guidance to failure, censored at the end of guidance, the data date or H months.
 
     By program participation the curves start at the prediction point (a landmark: only cases still under guidance
@@ -1202,7 +1289,7 @@ def survival(by: str, filters: Filters, viewer: Viewer, horizon: int = DEFAULT_H
 
     if by not in KM_BY:
         raise ValueError(f"pengelompokan tidak dikenal: {by}")
-    fit = fitted(horizon, include_revocations, db_path=db_path)
+    fit = fitted(horizon, include_revocations, db_path=db_path, stale_ok=stale_ok)
     frame = fit.frame
     keys = db.frame(f"select kode_bapas, no_register from ({_clients_sql()})", filters.params(), db_path)
     frame = frame.merge(keys, on=["kode_bapas", "no_register"])

@@ -49,6 +49,18 @@ def kode_bapas() -> str:
     return str(value).strip().upper()
 
 
+DEFAULT_READ_MEMORY = "512MB"
+
+
+def read_memory() -> str:
+    """DuckDB's memory limit for each read connection (`BAPAS_MEMORI_BACA`, else `memori_baca`, else 512MB).
+
+    Above it a query spills to a temporary folder instead of growing the app server; see docs/deployment.md.
+    """
+    value = os.environ.get("BAPAS_MEMORI_BACA") or settings().get("memori_baca") or DEFAULT_READ_MEMORY
+    return str(value).strip()
+
+
 def now() -> dt.datetime:
     """The current time in Asia/Jakarta."""
     return dt.datetime.now(TIMEZONE)

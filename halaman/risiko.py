@@ -22,15 +22,34 @@ left, right = st.columns([1, 2])
 horizon = left.selectbox("Jendela hasil (bulan sejak mulai bimbingan)", risk.HORIZONS,
                          index=risk.HORIZONS.index(risk.DEFAULT_HORIZON), key="risiko_jendela")
 revocations = right.toggle("Hitung pencabutan (DICABUT) dalam jendela sebagai kegagalan", key="risiko_cabut")
-validation = cached(risk.validate)(horizon, revocations)
+# after a load the model is refitted in the background; until then the page shows the previous fit and says so
+model_version, current = risk.serving(horizon, revocations, ctx.db_path)
+
+
+def model(function):
+    return cached(function, key=model_version)
+
+
+validation = model(risk.validate)(horizon, revocations, stale_ok=True)
 report = validation.report
 terms = report["definitions"]
+if not current:
+    st.info(f"Model risiko sedang dilatih ulang untuk data yang baru dimuat. Sampai selesai, angka dari model di "
+            f"halaman ini (kategori model, risiko terprediksi, kartu model) masih dari data s.d. "
+            f"{fmt.date(dt.date.fromisoformat(report['as_of']))}; halaman ini diperbarui sendiri begitu model baru "
+            f"siap.")
+
+    @st.fragment(run_every=5)
+    def _wait_for_model() -> None:
+        if risk.ready(horizon, revocations, ctx.db_path):
+            st.rerun(scope="app")
+    _wait_for_model()
 if not validation.ok:
     st.warning(report["reason"])
 
 # 1 -------------------------------------------------------------------------------------------------------------
 st.subheader("Sebaran klien aktif menurut kategori risiko")
-distribution = cached(risk.risk_distribution)(ctx.filters, ctx.viewer, horizon, revocations)
+distribution = model(risk.risk_distribution)(ctx.filters, ctx.viewer, horizon, revocations, stale_ok=True)
 if distribution.empty:
     st.info("Tidak ada klien aktif pada periode dan saringan ini.")
 else:
@@ -48,7 +67,7 @@ else:
 
 # 2 -------------------------------------------------------------------------------------------------------------
 st.subheader("Daftar peringatan dini")
-counts = cached(risk.signal_counts)(ctx.filters, ctx.viewer, horizon, revocations)
+counts = model(risk.signal_counts)(ctx.filters, ctx.viewer, horizon, revocations, stale_ok=True)
 for column, row in zip(st.columns(len(counts)), counts.itertuples()):
     column.metric(row.label, row.klien if isinstance(row.klien, str) else fmt.number(row.klien))
 st.caption(f"Klien aktif pada {fmt.date(ctx.as_of)} sesuai saringan: {fmt.number(counts['klien_aktif'].iloc[0])}. "
@@ -62,7 +81,8 @@ else:
     chosen = pick.multiselect("Tampilkan klien dengan salah satu sinyal", list(risk.SIGNALS),
                               default=list(risk.SIGNALS), format_func=risk.SIGNALS.get, key="risiko_sinyal")
     sort = order.selectbox("Urutkan menurut", list(risk.SORTS), format_func=risk.SORTS.get, key="risiko_urutan")
-    rows = cached(risk.early_warning)(ctx.viewer, ctx.filters, horizon, revocations, tuple(chosen), sort)
+    rows = model(risk.early_warning)(ctx.viewer, ctx.filters, horizon, revocations, tuple(chosen), sort,
+                                     stale_ok=True)
     if rows.empty:
         st.info("Tidak ada klien yang dapat Anda lihat dengan sinyal yang dipilih.")
     else:
@@ -160,7 +180,7 @@ if validation.ok:
 
     # 4 ---------------------------------------------------------------------------------------------------------
     st.subheader("Dosis × risiko")
-    dose = cached(risk.dose_by_risk)(ctx.viewer, horizon, revocations)
+    dose = model(risk.dose_by_risk)(ctx.viewer, horizon, revocations, stale_ok=True)
     if dose.empty:
         st.info("Data tidak memuat jam kegiatan sebelum titik prediksi.")
     else:
@@ -175,7 +195,7 @@ if validation.ok:
 # 5 -------------------------------------------------------------------------------------------------------------
 st.subheader("Kurva bertahan (Kaplan–Meier)")
 by = st.radio("Kelompokkan menurut", list(risk.KM_BY), format_func=risk.KM_BY.get, horizontal=True, key="risiko_km")
-survival = cached(risk.survival)(by, ctx.filters, ctx.viewer, horizon, revocations)
+survival = model(risk.survival)(by, ctx.filters, ctx.viewer, horizon, revocations, stale_ok=True)
 if survival.note:
     st.info(survival.note)
 elif survival.curves.empty:

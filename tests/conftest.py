@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(autouse=True)
 def _isolated_settings(monkeypatch, tmp_path):
     """No test reads the developer's environment or configuration file."""
-    for name in ("BAPAS_DB", "BAPAS_KODE", "BAPAS_UJI_JEDA_TRANSAKSI"):
+    for name in ("BAPAS_DB", "BAPAS_KODE", "BAPAS_UJI_JEDA_TRANSAKSI", "BAPAS_MEMORI_BACA"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("BAPAS_AKSES", str(tmp_path / "akses.sqlite"))
     monkeypatch.setenv("BAPAS_CONFIG", str(tmp_path / "tidak-ada.toml"))

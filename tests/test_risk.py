@@ -9,9 +9,11 @@ so the model cannot and must not see them.
 """
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -20,7 +22,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
-from analytics import charts_risiko as charts, risk
+from analytics import charts_risiko as charts, db, risk
 from analytics.filters import Filters
 from analytics.viewer import AccessDenied, Viewer
 from tests.builders import workbook
@@ -477,13 +479,57 @@ def test_sessions_asking_at_once_share_one_fit(office, monkeypatch):
         return real(*args)
 
     monkeypatch.setattr(risk, "_fit", counted)
-    risk._fitted.cache_clear()
+    risk.forget()
     results = []
     threads = [threading.Thread(target=lambda: results.append(risk.fitted(12, db_path=office))) for _ in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=300)
-    risk._fitted.cache_clear()
+    risk.forget()
     assert len(results) == 6 and all(r is results[0] for r in results)
     assert len(calls) == 1
+
+
+def test_after_a_load_the_page_gets_the_previous_fit_at_once_and_the_new_one_when_ready(office, tmp_path,
+                                                                                          monkeypatch):
+    """A refit takes minutes at national scale: the page must not wait for it (stale_ok), a report must."""
+    import threading
+    copy = tmp_path / "bapas.duckdb"
+    shutil.copyfile(office, copy)
+    risk.forget()
+    first = risk.fitted(12, db_path=copy)
+    assert risk.serving(12, db_path=copy) == (first.version, True) and risk.ready(12, db_path=copy)
+
+    release, calls = threading.Event(), []
+    real = risk._fit
+
+    def slow(*args):
+        calls.append(args)
+        assert release.wait(120)
+        return real(*args)
+
+    monkeypatch.setattr(risk, "_fit", slow)
+    shutil.copyfile(office, tmp_path / "baru.duckdb")
+    os.replace(tmp_path / "baru.duckdb", copy)  # what a load does: a new file in place
+    assert db.data_version(copy) != first.version
+    # the page: the previous fit at once, flagged, while one refit runs in the background
+    assert risk.fitted(12, db_path=copy, stale_ok=True) is first
+    assert risk.serving(12, db_path=copy) == (first.version, False) and not risk.ready(12, db_path=copy)
+    assert risk.validate(12, db_path=copy, stale_ok=True) is first.validation
+    deadline = time.monotonic() + 30
+    while not calls and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(calls) == 1
+    release.set()
+    deadline = time.monotonic() + 300
+    while not risk.ready(12, db_path=copy) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    new = risk.fitted(12, db_path=copy, stale_ok=True)
+    assert new is not first and new.version == db.data_version(copy)
+    assert risk.serving(12, db_path=copy) == (new.version, True) and len(calls) == 1
+    # a caller without stale_ok (the report, the CLI) never gets a fit of an older version
+    os.replace(shutil.copyfile(office, tmp_path / "lagi.duckdb"), copy)
+    calls.clear()
+    assert risk.fitted(12, db_path=copy).version == db.data_version(copy) and len(calls) == 1
+    risk.forget()

@@ -61,12 +61,16 @@ def _cached(function_name: str, module: str, version: str, args: tuple, kwargs: 
     return function(*args, **dict(kwargs))
 
 
-def cached(function):
-    """Wrap an analytics function so its result is cached per arguments and data version."""
+def cached(function, key: str | None = None):
+    """Wrap an analytics function so its result is cached per arguments and data version.
+
+    `key` is one more part of the cache key that is not passed to the function (e.g. the risk model's version).
+    """
     def call(*args, **kwargs):
         ctx = context()
         kwargs.setdefault("db_path", ctx.db_path)
-        return _cached(function.__name__, function.__module__, ctx.version, args, tuple(sorted(kwargs.items())))
+        version = ctx.version if key is None else f"{ctx.version}|{key}"
+        return _cached(function.__name__, function.__module__, version, args, tuple(sorted(kwargs.items())))
     return call
 
 

@@ -1,0 +1,52 @@
+"""The read side's connections: a bounded memory per connection, spilling to a private folder."""
+import duckdb
+import pytest
+
+from analytics import db
+from etl import config
+
+
+def _make(path):
+    con = duckdb.connect(str(path))
+    con.execute("create table t as select range as i, md5(range::varchar) as s from range(300000)")
+    con.close()
+
+
+def test_each_read_connection_has_the_configured_memory_limit_and_a_private_spill_folder(tmp_path, monkeypatch):
+    path = tmp_path / "a.duckdb"
+    _make(path)
+    with db.reader(path) as con:
+        default = con.execute("select current_setting('memory_limit'), current_setting('temp_directory')").fetchone()
+    assert default[0] == "488.2 MiB"  # 512MB, DuckDB shows MiB
+    assert "bapas-duckdb-" in default[1] and default[1] != ".tmp"
+
+    monkeypatch.setenv("BAPAS_MEMORI_BACA", "64MB")
+    other = tmp_path / "b.duckdb"
+    _make(other)
+    with db.reader(other) as con:
+        limit, spill = con.execute("select current_setting('memory_limit'), current_setting('temp_directory')"
+                                   ).fetchone()
+        # a sort larger than the limit spills instead of failing or growing the process
+        rows = con.execute("select count(*) from (select s from t, range(10) r order by s)").fetchone()[0]
+    assert limit == "61.0 MiB" and rows == 3_000_000 and spill != default[1]
+
+
+def test_a_memory_setting_duckdb_refuses_is_said_in_indonesian(tmp_path, monkeypatch):
+    path = tmp_path / "a.duckdb"
+    _make(path)
+    monkeypatch.setenv("BAPAS_MEMORI_BACA", "banyak")
+    with pytest.raises(db.DataUnavailable, match="pengaturan memori_baca tidak valid"):
+        db.frame("select 1", db_path=path)
+
+
+def test_the_setting_comes_from_the_environment_else_the_configuration_file(tmp_path, monkeypatch):
+    (tmp_path / "k.toml").write_text('memori_baca = "1GB"\n', encoding="utf-8")
+    monkeypatch.setenv("BAPAS_CONFIG", str(tmp_path / "k.toml"))
+    monkeypatch.delenv("BAPAS_MEMORI_BACA", raising=False)
+    config.settings.cache_clear()
+    try:
+        assert config.read_memory() == "1GB"
+        monkeypatch.setenv("BAPAS_MEMORI_BACA", "2GB")
+        assert config.read_memory() == "2GB"
+    finally:
+        config.settings.cache_clear()
