@@ -8,7 +8,8 @@ import pytest
 from analytics import anggaran, db, hambatan, mitra, partisipasi, ringkasan
 from analytics.filters import Filters
 from analytics.viewer import Viewer
-from etl.export import MANIFEST, export_parquet
+from etl import export
+from etl.export import MANIFEST, dataset_folder, export_parquet
 from tests.conftest import query, run_cli
 
 KEPALA = Viewer("kepala", "kepala")
@@ -31,7 +32,9 @@ def test_every_table_has_the_same_rows_in_the_dataset(demo_db, dataset):
         on_dataset = db.frame(f"select * from {table} order by all", db_path=dataset)
         pd.testing.assert_frame_equal(on_file, on_dataset)
     assert manifest["tabel"]["kehadiran"]["partisi"] == ["kode_bapas", "tahun_partisi"]
-    years = {p.name for p in (dataset / "kehadiran").glob("kode_bapas=*/tahun_partisi=*")}
+    folder = dataset_folder(dataset, manifest)
+    assert folder.parent == dataset and folder.name == manifest["versi"]
+    years = {p.name for p in (folder / "kehadiran").glob("kode_bapas=*/tahun_partisi=*")}
     assert len(years) >= 3  # the demo covers several years
 
 
@@ -62,7 +65,9 @@ def test_cli_export_replaces_a_dataset_and_refuses_a_foreign_folder(demo_db, tmp
     first = db.data_version(out)
     again = run_cli("export", "--out", out, "--db", demo_db)
     assert again.returncode == 0 and db.data_version(out) != first
-    assert not list(tmp_path.glob("ds.*"))  # no work or old folders left behind
+    assert not list(tmp_path.glob("ds.*")) and not list(out.glob(f"{MANIFEST}.*"))  # nothing left half-written
+    versions = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert len(versions) == 2 and json.loads((out / MANIFEST).read_text())["versi"] == versions[-1]
     foreign = tmp_path / "dokumen"
     foreign.mkdir()
     (foreign / "catatan.txt").write_text("jangan dihapus")
@@ -82,3 +87,49 @@ def test_risk_and_the_report_run_on_the_dataset(demo_db, dataset, tmp_path):
                                   risk.risk_distribution(filters, KANWIL, 12, db_path=dataset))
     summary = report.build_pack("2026-10", 3, None, "pptx", tmp_path / "paparan.pptx", dataset)
     assert (tmp_path / "paparan.pptx").stat().st_size > 0 and summary["pages"] == 16
+
+
+def test_readers_never_miss_the_dataset_while_exports_replace_it(demo_db, tmp_path, monkeypatch):
+    """The export switches versions by replacing the manifest: a reader querying throughout never fails."""
+    import threading
+    out = tmp_path / "ds"
+    export_parquet(demo_db, out)
+    expected = db.frame("select count(*) as n from kehadiran", db_path=out)["n"][0]
+    stop, errors, reads = threading.Event(), [], []
+
+    def read() -> None:
+        while not stop.is_set():
+            try:
+                reads.append(db.frame("select count(*) as n from kehadiran", db_path=out)["n"][0])
+            except Exception as exc:  # noqa: BLE001 - the test counts every failure
+                errors.append(repr(exc))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for _ in range(4):
+            export_parquet(demo_db, out)
+    finally:
+        stop.set()
+        reader.join(60)
+    assert not errors and reads and set(reads) == {expected}
+    # old versions are pruned only when no reader can still need them (the newest two, or young ones)
+    monkeypatch.setattr(export, "KEEP_MINUTES", 0)
+    export_parquet(demo_db, out)
+    assert len([p for p in out.iterdir() if p.is_dir()]) == export.KEEP_VERSIONS
+
+
+def test_a_dataset_of_the_earlier_layout_is_replaced_by_a_versioned_one(demo_db, tmp_path):
+    out = tmp_path / "ds"
+    manifest = export_parquet(demo_db, out)
+    folder = dataset_folder(out, manifest)
+    for table in manifest["tabel"]:  # the earlier layout: tables directly in the dataset folder, no "versi"
+        folder.joinpath(table).rename(out / table)
+    folder.rmdir()
+    del manifest["versi"]
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    before = db.frame("select count(*) as n from klien", db_path=out)["n"][0]
+    assert dataset_folder(out, manifest) == out and before > 0
+    export_parquet(demo_db, out)
+    assert [p.name for p in out.iterdir() if p.is_dir()] == [json.loads((out / MANIFEST).read_text())["versi"]]
+    assert db.frame("select count(*) as n from klien", db_path=out)["n"][0] == before
