@@ -69,6 +69,7 @@ def _connection(path: Path) -> duckdb.DuckDBPyConnection:
 def _attach_dataset(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     """A Parquet dataset written by `etl export` (shared storage): its tables as views, then the metric views."""
     from etl import export, load
+    con.execute("set parquet_metadata_cache = true")  # a version's files never change once written
     con.execute("attach ':memory:' as bapas")
     con.execute("use bapas")
     for statement in export.catalog_sql(folder):
@@ -97,16 +98,19 @@ def reader(db_path: Path | None = None):
         cursor.close()
 
 
-def frame(sql: str, params: dict | list | None = None, db_path: Path | None = None) -> pd.DataFrame:
+def frame(sql: str, params: dict | list | None = None, db_path: Path | None = None,
+          tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Run one read query with bound parameters and return its rows.
 
     Named parameters the query does not use are dropped (DuckDB refuses extra ones), so callers can pass
-    the whole filter set.
+    the whole filter set. `tables` are in-memory frames the query can read by name (this query only).
     """
     if isinstance(params, dict):
         used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", sql))
         params = {k: v for k, v in params.items() if k in used}
     with reader(db_path) as con:
+        for name, table in (tables or {}).items():
+            con.register(name, table)
         return con.execute(sql, params or {}).df()
 
 

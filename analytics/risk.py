@@ -1076,25 +1076,37 @@ def risk_distribution(filters: Filters, viewer: Viewer, horizon: int = DEFAULT_H
     """Active clients per month by recorded RRI and by model category: one row per basis × month × category."""
     fit = fitted(horizon, include_revocations, db_path=db_path, stale_ok=stale_ok)
     dari, akhir = distribution_window(filters)
-    months = db.frame(f"""
-        with fk as ({_clients_sql()})
-        select b.bulan, b.kode_bapas, b.no_register, k.kategori_rri
-        from v_klien_bulan b join fk k using (kode_bapas, no_register)
-        where b.bulan between $dari and $akhir""", {**filters.params(), "dari": dari}, db_path)
-    months["bulan"] = pd.to_datetime(months["bulan"])
-    months = months.merge(fit.scores, on=["kode_bapas", "no_register"], how="left")
-    month_end = months["bulan"] + pd.offsets.MonthEnd(0)
-    model = months["kategori_model"].where(months["titik"] <= month_end, NOT_YET)
-    model = model.where(~((months["titik"] <= month_end) & model.eq(NOT_YET)), NOT_SCORED)
-    rri = months["kategori_rri"].where(months["kategori_rri"].isin(BANDS), UNKNOWN)
+    # counted in DuckDB with the model's scores joined in (millions of client-months at national scale)
+    counts = db.frame(f"""
+        with fk as ({_clients_sql()}),
+        bulanan as (
+            select b.bulan, k.kategori_rri, s.titik, s.kategori_model
+            from v_klien_bulan b join fk k using (kode_bapas, no_register)
+            left join skor s using (kode_bapas, no_register)
+            where b.bulan between $dari and $akhir
+        )
+        select 'rri' as dasar, bulan,
+               case when kategori_rri in (select unnest($pita)) then kategori_rri else $tidak_tercatat end as kategori,
+               count(*) as klien
+        from bulanan group by all
+        union all
+        select 'model', bulan,
+               case when titik is null or titik > last_day(bulan) then $belum
+                    when kategori_model = $belum then $tidak_dinilai else kategori_model end,
+               count(*)
+        from bulanan group by all""",
+        {**filters.params(), "dari": dari, "pita": list(BANDS), "tidak_tercatat": UNKNOWN, "belum": NOT_YET,
+         "tidak_dinilai": NOT_SCORED}, db_path, tables={"skor": fit.scores[["kode_bapas", "no_register", "titik",
+                                                                            "kategori_model"]]})
+    counts["bulan"] = pd.to_datetime(counts["bulan"])
+    months = sorted(counts["bulan"].unique())
     frames = []
-    for basis, column, order in (("rri", rri, RRI_ORDER), ("model", model, MODEL_ORDER)):
-        counts = pd.DataFrame({"bulan": months["bulan"], "kategori": column}).groupby(
-            ["bulan", "kategori"]).size().rename("klien")
-        seen = set(column.unique())  # once, not per category (millions of rows at national scale)
+    for basis, order in (("rri", RRI_ORDER), ("model", MODEL_ORDER)):
+        mine = counts[counts["dasar"] == basis].set_index(["bulan", "kategori"])["klien"]
+        seen = set(mine.index.get_level_values("kategori"))
         present = [c for c in order if c in seen] or list(BANDS)
-        grid = pd.MultiIndex.from_product([sorted(months["bulan"].unique()), present], names=["bulan", "kategori"])
-        part = counts.reindex(grid, fill_value=0).reset_index()
+        grid = pd.MultiIndex.from_product([months, present], names=["bulan", "kategori"])
+        part = mine.reindex(grid, fill_value=0).reset_index()
         part["klien"] = part["klien"].astype("int64")
         part["klien_aktif"] = part.groupby("bulan")["klien"].transform("sum")
         part["persen"] = part["klien"] / part["klien_aktif"].where(part["klien_aktif"] > 0)
@@ -1105,7 +1117,7 @@ def risk_distribution(filters: Filters, viewer: Viewer, horizon: int = DEFAULT_H
             part = part.drop(columns="klien_aktif").assign(**{HIDDEN_COL: False})
         frames.append(part.assign(dasar=basis))
     columns = ["dasar", "bulan", "kategori", "klien", "persen", HIDDEN_COL]
-    if not frames or months.empty:
+    if not frames or counts.empty:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)[columns]
 
