@@ -269,11 +269,18 @@ class Store:
     def login(self, nama_pengguna: str, sandi: str) -> Account:
         """The account for a correct name and password; LoginError otherwise. Every attempt is audited."""
         name = _clean_name(nama_pengguna)
+        # the slow hash check runs before the write lock, so logins pressed together do not queue behind it
+        # (SQLite's busy timeout); inside the lock it is redone only if the password changed meanwhile
+        checked: dict[str, bool] = {}
+        before = self.account_row(name)
+        if before is None:
+            self._verify(self._dummy_hash, sandi)  # the same work as a real check: timing shows no names
+        else:
+            checked[before["hash_sandi"]] = self._verify(before["hash_sandi"], sandi)
         with self._transaction() as con:
             now = self._time()
             row = con.execute("select * from pengguna where nama_pengguna = ?", [name]).fetchone()
             if row is None:
-                self._verify(self._dummy_hash, sandi)  # the same work as a real check: timing shows no names
                 # the typed name is not kept: people type their password into the name field
                 self._record(con, None, None, "GAGAL_MASUK", keterangan="nama pengguna tidak dikenal")
                 raise LoginError(WRONG)
@@ -283,7 +290,10 @@ class Store:
                 self._record(con, *who, "GAGAL_MASUK", keterangan="akun terkunci")
                 raise LoginError(LOCKED.format(n=LOCK_AFTER, jam=f"{until:%H:%M}"))
             failures = 0 if until is not None else row["gagal_berturut"]  # a lock that ran out starts afresh
-            if not self._verify(row["hash_sandi"], sandi):
+            correct = checked.get(row["hash_sandi"])
+            if correct is None:
+                correct = self._verify(row["hash_sandi"], sandi)
+            if not correct:
                 failures += 1
                 until = _ceil_minute(now + dt.timedelta(minutes=LOCK_MINUTES)) if failures >= LOCK_AFTER else None
                 con.execute("update pengguna set gagal_berturut = ?, terkunci_sampai = ? where nama_pengguna = ?",
@@ -302,6 +312,14 @@ class Store:
                         " where nama_pengguna = ?", [hash_sandi, name])
             self._record(con, *who, "MASUK")
             return _account(row)
+
+    def account_row(self, nama_pengguna: str) -> sqlite3.Row | None:
+        """One account's stored row, read without taking the write lock."""
+        con = self._connect()
+        try:
+            return con.execute("select * from pengguna where nama_pengguna = ?", [nama_pengguna]).fetchone()
+        finally:
+            con.close()
 
     def account(self, nama_pengguna: str) -> Account | None:
         """The current state of one account (to re-check a session), or None if unknown."""

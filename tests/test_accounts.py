@@ -454,3 +454,29 @@ def test_two_processes_writing_at_once_lose_nothing(path, monkeypatch):
         assert [n for who, n in rows if who == f"proses{w}"] == list(range(N_ROWS))
     assert len(rows) == 2 * N_ROWS
     assert secrets_seen == {Store(path, hasher=CHEAP).pseudonym_secret()}
+
+
+def test_the_password_hash_is_checked_outside_the_write_lock(store, path):
+    """Logins pressed together queued behind each other's Argon2 check inside SQLite's lock (5 s busy timeout)."""
+    locked_during_check = []
+
+    class Probe(PasswordHasher):
+        def verify(self, hash_, password):
+            other = sqlite3.connect(path, timeout=0, isolation_level=None)
+            try:
+                other.execute("begin immediate")  # fails at once if a login holds the write lock now
+                other.execute("rollback")
+                locked_during_check.append(False)
+            except sqlite3.OperationalError:
+                locked_during_check.append(True)
+            finally:
+                other.close()
+            return super().verify(hash_, password)
+
+    store._hasher = Probe(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)
+    assert store.login("kepala", "kepala-demo-2026").nama_pengguna == "kepala"
+    with pytest.raises(LoginError):
+        store.login("kepala", "salah")
+    with pytest.raises(LoginError):
+        store.login("tidak-ada", "salah")
+    assert locked_during_check == [False, False, False]
