@@ -47,6 +47,9 @@ class Grid:
     delimiter: str | None = None  # CSV
     undecodable: bool = False  # CSV: some bytes were valid in no encoding and read as U+FFFD
     file_notes: list[dict] = field(default_factory=list)  # about the whole file; shared by its grids, given once
+    # Parquet: column position → pd.factorize of its cells under the header row (codes, distinct values), as
+    # computed from the typed column before it was turned into Python objects
+    body_factorized: dict[int, tuple[np.ndarray, list]] = field(default_factory=dict)
 
 
 @dataclass
@@ -527,10 +530,50 @@ def _read_parquet(path: Path) -> Grid:
                             type=pa.string())
             data = data.set_column(data.schema.get_field_index(f.name), f.name, text)
         frame = data.to_pandas()
-    header = pd.DataFrame([list(frame.columns)], columns=range(frame.shape[1]), dtype=object)
-    body = frame.set_axis(range(frame.shape[1]), axis=1)
-    body.index = range(1, len(body) + 1)
-    return Grid(None, pd.concat([header, body.astype(object)], ignore_index=False), header_given=True)
+    if frame.shape[1] == 0:
+        header = pd.DataFrame([list(frame.columns)], columns=range(frame.shape[1]), dtype=object)
+        body = frame.set_axis(range(frame.shape[1]), axis=1)
+        body.index = range(1, len(body) + 1)
+        return Grid(None, pd.concat([header, body.astype(object)], ignore_index=False), header_given=True)
+    cells = np.empty((len(frame) + 1, frame.shape[1]), dtype=object, order="F")  # a column is contiguous
+    cells[0, :] = list(frame.columns)
+    factorized = {}
+    for j in range(frame.shape[1]):
+        column = frame.iloc[:, j]
+        if column.dtype == object:
+            cells[1:, j] = column.to_numpy()
+        else:
+            cells[1:, j], factorized[j] = _objects(column)
+    cells = pd.DataFrame(cells, columns=range(frame.shape[1]), dtype=object, copy=False)
+    return Grid(None, cells, header_given=True, body_factorized=factorized)
+
+
+def _objects(column: pd.Series) -> tuple[np.ndarray, tuple[np.ndarray, list]]:
+    """column.astype(object) and pd.factorize of it, with each distinct value converted once.
+
+    The typed column is factorised (fast: Arrow or a numeric hash table), its distinct values converted to
+    Python objects by astype(object) as the whole column would be, then factorised again as objects (equal
+    objects of distinct typed values, 0.0 and -0.0 say, become one, the first seen).
+    """
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    n = len(codes)
+    seen = np.maximum.accumulate(codes) if n else codes
+    first = np.flatnonzero(seen > np.concatenate(([-1], seen[:-1]))) if n else codes  # where each code starts
+    if len(first) != len(uniques) or not np.array_equal(codes[first], np.arange(len(first))):
+        objects = column.astype(object).to_numpy()  # codes not in order of appearance: the plain way
+        codes, uniques = pd.factorize(pd.Series(objects, dtype=object), use_na_sentinel=True)
+        return objects, (codes, uniques.tolist())
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "biuf":  # cheap to convert, and -0.0 stays
+        objects = column.astype(object).to_numpy()
+        distinct = objects[first]
+    else:
+        distinct = column.iloc[first].astype(object).to_numpy()
+        missing = np.flatnonzero(codes < 0)
+        na = column.iloc[missing[:1]].astype(object).to_numpy()  # the column's own empty value (NaN, NaT, <NA>)
+        objects = np.concatenate([distinct, na if len(na) else np.full(1, None, dtype=object)])[codes]
+    canonical, uniques = pd.factorize(pd.Series(distinct, dtype=object), use_na_sentinel=True)
+    body_codes = np.where(codes < 0, -1, np.concatenate([canonical, [-1]])[codes]).astype(canonical.dtype)
+    return objects, (body_codes, uniques.tolist())
 
 
 def _nested_word(arrow_type) -> str:
@@ -678,19 +721,32 @@ def _filled_distinct(values: list) -> np.ndarray:
     return keep
 
 
-def _cell_flags(frame: pd.DataFrame, matched: set[int]) -> tuple[np.ndarray, dict[int, tuple], set[int]]:
+def _cell_flags(frame: pd.DataFrame, matched: set[int], known: dict[int, tuple] | None = None
+                ) -> tuple[np.ndarray, dict[int, tuple], set[int]]:
     """Which cells are filled, (codes, distinct values) of the matched columns, and the matched columns
     whose nested cells (lists, arrays) were made RejectedCell.
 
     Matched columns are factorised (their distinct values are parsed later anyway); the others only need a
-    cheap blank test for the row rules.
+    cheap blank test for the row rules. `known` holds columns already factorised (by the Parquet reader).
     """
     filled = np.zeros(frame.shape, dtype=bool)
     factorized: dict[int, tuple] = {}
     nested: set[int] = set()
+    known = known or {}
     for j in range(frame.shape[1]):
         column = frame.iloc[:, j]
-        if j in matched:
+        if j in known:
+            codes, values = known[j]
+            if j in matched:
+                factorized[j] = (codes, values)
+                filled[:, j] = _filled_distinct(values)[codes]
+            else:
+                array = np.empty(len(values) + 1, dtype=object)
+                array[:-1] = values
+                flags = np.zeros(len(array), dtype=bool)
+                flags[:-1] = pd.notna(array[:-1]) & (array[:-1] != "")
+                filled[:, j] = flags[codes]
+        elif j in matched:
             try:
                 codes, uniques = pd.factorize(column, use_na_sentinel=True)
             except TypeError:  # unhashable cells (lists, arrays): each becomes a rejected cell
@@ -725,17 +781,27 @@ def _hashable(column: pd.Series) -> pd.Series:
     return column.map(one)
 
 
-def _total_rows(frame: pd.DataFrame, filled: np.ndarray) -> np.ndarray:
-    """Rows whose first non-empty cell is JUMLAH, TOTAL and the like."""
+def _total_word(value: object) -> bool:
+    return type(value) is str and len(value) <= 30 and re.sub(r"[^A-Z]", "", value.upper()) in TOTAL_WORDS
+
+
+def _total_rows(frame: pd.DataFrame, filled: np.ndarray, factorized: dict[int, tuple]) -> np.ndarray:
+    """Rows whose first non-empty cell is JUMLAH, TOTAL and the like (`factorized`: columns' codes and values)."""
     n = filled.shape[0]
+    out = np.zeros(n, dtype=bool)
     if n == 0 or filled.shape[1] == 0:
-        return np.zeros(n, dtype=bool)
-    first = filled.argmax(axis=1)
-    firsts = frame.to_numpy(dtype=object)[np.arange(n), first]
-    codes, uniques = pd.factorize(firsts, use_na_sentinel=True)
-    words = np.array([type(u) is str and len(u) <= 30 and re.sub(r"[^A-Z]", "", u.upper()) in TOTAL_WORDS
-                      for u in uniques.tolist()] + [False])
-    return words[codes] & filled.any(axis=1)
+        return out
+    first = np.where(filled.any(axis=1), filled.argmax(axis=1), -1)
+    for j in np.unique(first[first >= 0]).tolist():  # each column that holds some row's first cell
+        rows = np.flatnonzero(first == j)
+        if j in factorized:
+            codes, values = factorized[j]
+            words = np.array([_total_word(u) for u in values] + [False])
+            out[rows] = words[codes[rows]]
+        else:
+            codes, uniques = pd.factorize(frame.iloc[rows, j].to_numpy(dtype=object), use_na_sentinel=True)
+            out[rows] = np.array([_total_word(u) for u in uniques.tolist()] + [False])[codes]
+    return out
 
 
 _MONTH_YEAR = re.compile(r"^(\d{1,2}\s+)?([A-Za-z]+)\s+\d{4}$")
@@ -766,7 +832,8 @@ def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column]) ->
     body = grid.cells.iloc[header_row + 1:]
     row_numbers = np.arange(header_row + 1, len(grid.cells)) + grid.first_row
     positions = [c.position for c in columns.values()]
-    nonempty, factorized, nested = _cell_flags(body, set(positions))
+    known = grid.body_factorized if header_row == 0 else None
+    nonempty, factorized, nested = _cell_flags(body, set(positions), known)
     count = nonempty.sum(axis=1)
     keep = np.ones(len(body), dtype=bool)
     end = len(body)
@@ -776,7 +843,7 @@ def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column]) ->
             keep[i:] = False
             end = i
             break
-    special = _total_rows(body, nonempty)  # total and numbering rows: never data
+    special = _total_rows(body, nonempty, factorized)  # total and numbering rows: never data
     filled_rows = np.flatnonzero(count > 0)
     if len(filled_rows) and _is_numbering(list(body.iloc[filled_rows[0]])):
         special[filled_rows[0]] = True

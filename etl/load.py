@@ -19,10 +19,31 @@ from etl import config, extract, snapshot, spec
 from etl.validate import References, Validated, validate
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
-SQL_FILES = ("schema.sql", "views.sql")
-# tables rebuilt by materialise.sql at each load, same rows as the view v_<name> (analytics reads the table)
-MATERIALISED = ("mangkir_beruntun", "klien_bulan", "wajib_lapor_bulanan", "partisipasi_bulanan",
-                "partisipasi_kegiatan_bulanan", "penyelesaian_program", "ikut_program", "kohort_partisipasi")  # then every views_*.sql (one per page), in name order
+SQL_FILES = ("schema.sql", "views.sql")  # then every views_*.sql (one per page), in name order
+# Views too costly to compute on every page view at national scale, stored as tables that each load brings up to date
+# inside its transaction (analytics reads table X, with the rows of view v_X). Value: the sort order, the month first
+# where there is one, so that a period filter reads only the row groups of its months.
+MATERIALISED_ORDER = {
+    "mangkir_beruntun": None,
+    "klien_bulan": "bulan, kode_bapas, no_register",
+    "wajib_lapor_bulanan": "bulan, kode_bapas, no_register",
+    "partisipasi_bulanan": "bulan, kode_bapas, no_register",
+    "partisipasi_kegiatan_bulanan": "bulan, kode_bapas, no_register",
+    "penyelesaian_program": "kode_bapas, kode_program, no_register",
+    "ikut_program": "kode_bapas, no_register",
+    "kohort_partisipasi": "kode_bapas, no_register",
+}
+MATERIALISED = tuple(MATERIALISED_ORDER)
+# A stored row of an office depends on that office's rows of the source tables, and some also on a value computed
+# over the whole database: when it changes, the tables that depend on it are rebuilt for every office. The month of
+# the data date (v_tanggal_data, the latest attendance of any office) ends the months of the open cases
+# (v_klien_rentang); the completion threshold is a setting (v_pengaturan).
+WHOLE_DB_INPUTS = {
+    "bulan_data": ("select strftime(tanggal_data, '%Y-%m') from v_tanggal_data",
+                   ("klien_bulan", "partisipasi_bulanan", "partisipasi_kegiatan_bulanan")),
+    "ambang_penyelesaian": ("select nilai::varchar from v_pengaturan where nama = 'ambang_penyelesaian'",
+                            ("penyelesaian_program",)),
+}
 Progress = Callable[[str, float], None]
 
 
@@ -117,8 +138,9 @@ def plan_file(path: Path, kind: str | None = None) -> FilePlan:
 def schema_version() -> str:
     """A digest of the SQL that builds the schema, views and stored tables (stored in each database)."""
     digest = hashlib.sha256()
-    for path in _schema_files() + [SQL_DIR / "materialise.sql"]:
+    for path in _schema_files():
         digest.update(path.read_bytes())
+    digest.update(repr((MATERIALISED_ORDER, WHOLE_DB_INPUTS)).encode())
     return digest.hexdigest()[:16]
 
 
@@ -165,8 +187,8 @@ def refresh_views(db_path: Path) -> bool:
     if stored == schema_version():
         return True
     try:
-        with writing(db_path) as con:
-            con.execute((SQL_DIR / "materialise.sql").read_text(encoding="utf-8"))
+        with writing(db_path):  # brings schema, views and stored tables up to date (ensure_schema)
+            pass
     except LoadError:
         return False
     return True
@@ -185,11 +207,10 @@ def _reading(db_path: Path):
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create or upgrade the schema and views, and rebuild every stored table (their views may have changed)."""
     for path in _schema_files():
         con.execute(path.read_text(encoding="utf-8"))
-    stored = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
-    if not set(MATERIALISED) <= stored:  # a new database, or one built before these tables existed
-        con.execute((SQL_DIR / "materialise.sql").read_text(encoding="utf-8"))
+    materialise(con)
     if con.execute("select count(*) from peta_alasan").fetchall()[0][0] == 0:
         con.executemany("insert into peta_alasan values (?, ?, ?)",
                         [(i + 1, word, cat) for i, (word, cat) in enumerate(spec.PETA_ALASAN)])
@@ -204,6 +225,35 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 _KEY_QUERIES = {"klien": "select no_register from klien where kode_bapas = ?",
                 "program": "select kode_program from program where kode_bapas = ?",
                 "mitra": "select kode_mitra from mitra where kode_bapas = ?"}
+
+
+def _stored_rows(table: str, where: str = "") -> str:
+    order = MATERIALISED_ORDER[table]
+    return f"select * from v_{table}{where}" + (f" order by {order}" if order else "")
+
+
+def materialise(con: duckdb.DuckDBPyConnection, offices: set[str] | None = None) -> None:
+    """Bring the stored tables up to date: whole (offices None), else only the rows of these offices.
+
+    A table whose database-wide input (WHOLE_DB_INPUTS) changed since it was last built is rebuilt whole anyway.
+    """
+    inputs = {name: con.execute(sql).fetchall()[0][0] for name, (sql, _) in WHOLE_DB_INPUTS.items()}
+    built = dict(con.execute("select nama, nilai from masukan_tersimpan").fetchall())
+    stale = {t for name, (_, tables) in WHOLE_DB_INPUTS.items() if inputs[name] != built.get(name) for t in tables}
+    if offices is not None and None in offices:  # no office code: cannot be selected by office
+        offices = None
+    for table in MATERIALISED:  # identifiers from MATERIALISED, values bound
+        if offices is None or table in stale:
+            con.execute(f"create or replace table {table} as {_stored_rows(table)}")
+        elif offices:
+            # list_contains, not `in (select unnest(...))`: DuckDB pushes it into the scans inside the views
+            kantor = {"kantor": sorted(offices)}
+            con.execute(f"delete from {table} where list_contains($kantor, kode_bapas)", kantor)
+            con.execute(f"insert into {table} {_stored_rows(table, ' where list_contains($kantor, kode_bapas)')}",
+                        kantor)
+    if inputs != built:
+        con.execute("delete from masukan_tersimpan")
+        con.executemany("insert into masukan_tersimpan values (?, ?)", list(inputs.items()))
 
 
 def _references(con: duckdb.DuckDBPyConnection) -> References:
@@ -229,10 +279,11 @@ def _same(columns, left: str, right: str) -> str:
     return " and ".join(f"{left}.{c} is not distinct from {right}.{c}" for c in columns)
 
 
-def _upsert(con: duckdb.DuckDBPyConnection, kind: spec.Kind, rows: pa.Table, source: tuple) -> dict:
+def _upsert(con: duckdb.DuckDBPyConnection, kind: spec.Kind, rows: pa.Table,
+            source: tuple) -> tuple[dict, set[str]]:
     """Insert new and changed rows; a changed row replaces the row with its natural key (archived first).
 
-    `rows` carries a `sumber_sheet` column; returns {sheet: (inserted, updated)}.
+    `rows` carries a `sumber_sheet` column; returns {sheet: (inserted, updated)} and the offices of the rows written.
     """
     file_name, loaded_at, run_id = source
     table = kind.table
@@ -246,7 +297,7 @@ def _upsert(con: duckdb.DuckDBPyConnection, kind: spec.Kind, rows: pa.Table, sou
         if not existing:  # nothing to compare with or replace: insert as is
             con.execute(f"insert into {target} select *, ?, ?, ? from staged_rows", [file_name, loaded_at, run_id])
             counts = con.execute("select sumber_sheet, count(*) from staged_rows group by all").fetchall()
-            return {sheet: (n, 0) for sheet, n in counts}
+            return {sheet: (n, 0) for sheet, n in counts}, set(offices)
         con.execute(f"create or replace temp table changed as select s.* from staged_rows s anti join {table} t "
                     f"on {_same(_data_columns(kind), 's', 't')}")
     finally:
@@ -260,9 +311,10 @@ def _upsert(con: duckdb.DuckDBPyConnection, kind: spec.Kind, rows: pa.Table, sou
         con.execute(f"delete from {table} t using changed c where {key_match}")
     con.execute(f"insert into {target} select *, ?, ?, ? from changed", [file_name, loaded_at, run_id])
     written = dict(con.execute("select sumber_sheet, count(*) from changed group by all").fetchall())
+    offices = {r[0] for r in con.execute("select distinct kode_bapas from changed").fetchall()}
     con.execute("drop table changed")
     updated = dict(replaced)
-    return {sheet: (n - updated.get(sheet, 0), updated.get(sheet, 0)) for sheet, n in written.items()}
+    return {sheet: (n - updated.get(sheet, 0), updated.get(sheet, 0)) for sheet, n in written.items()}, offices
 
 
 def _flag_over_ceiling(con: duckdb.DuckDBPyConnection) -> None:
@@ -414,7 +466,7 @@ def _commit(con: duckdb.DuckDBPyConnection, plans: list[FilePlan], started, user
     con.execute("begin transaction")
     try:
         run_id = con.execute("select coalesce(max(id_muat), 0) + 1 from muat_run").fetchall()[0][0]
-        touched_budget = False
+        touched_budget, offices = False, set()
         for kind_name in spec.LOAD_ORDER:
             kind = spec.KINDS[kind_name]
             for plan in plans:
@@ -423,11 +475,12 @@ def _commit(con: duckdb.DuckDBPyConnection, plans: list[FilePlan], started, user
                     [sh.table.sheet] * sh.validated.rows.num_rows, type=pa.string())) for sh in sheets]
                 if not tables or not sum(t.num_rows for t in tables):
                     continue
-                counts = _upsert(con, kind, pa.concat_tables(tables), (plan.path.name, loaded_at, run_id))
+                counts, written = _upsert(con, kind, pa.concat_tables(tables), (plan.path.name, loaded_at, run_id))
+                offices |= written
                 for sh in sheets:
                     sh.inserted, sh.updated = counts.get(sh.table.sheet, (0, 0))
                 touched_budget |= kind_name == "anggaran"
-        con.execute((SQL_DIR / "materialise.sql").read_text(encoding="utf-8"))
+        materialise(con, offices)
         if touched_budget:
             _flag_over_ceiling(con)
             for plan in plans:
@@ -515,15 +568,18 @@ def undo_run(run_id: int, db_path: Path | str | None = None, user: str | None = 
                             f"(nomor {', '.join(map(str, newer))}); batalkan yang terbaru lebih dulu")
         con.execute("begin transaction")
         try:
-            removed, restored = {}, {}
+            removed, restored, offices = {}, {}, set()
             for kind_name in reversed(spec.LOAD_ORDER):
                 table = spec.KINDS[kind_name].table  # identifiers from spec.py
+                offices |= {r[0] for r in con.execute(
+                    f"select kode_bapas from {table} where id_muat = ? union "
+                    f"select kode_bapas from {table}_arsip where diganti_oleh_muat = ?", [run_id, run_id]).fetchall()}
                 removed[table] = con.execute(f"delete from {table} where id_muat = ?", [run_id]).fetchall()[0][0]
                 restored[table] = con.execute(
                     f"insert into {table} select * exclude (diganti_oleh_muat) from {table}_arsip "
                     "where diganti_oleh_muat = ?", [run_id]).fetchall()[0][0]
                 con.execute(f"delete from {table}_arsip where diganti_oleh_muat = ?", [run_id])
-            con.execute((SQL_DIR / "materialise.sql").read_text(encoding="utf-8"))
+            materialise(con, offices)
             if removed.get("anggaran") or restored.get("anggaran"):
                 _flag_over_ceiling(con)
             con.execute("update muat_run set dibatalkan_pada = ?, dibatalkan_oleh = ? where id_muat = ?",

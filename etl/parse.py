@@ -388,6 +388,8 @@ _SCIENTIFIC = re.compile(r"^\d+([.,]\d+)?[eE][+-]?\d+$")
 
 def _digits_id(value: object, length: int, label: str) -> Parsed:
     """A 16-digit NIK or 18-digit NIP: spaces and dots removed; a bad value is a warning, the row kept."""
+    if type(value) is str and len(value) == length and value.isascii() and value.isdigit():
+        return value, None, None  # already clean: the common case, as the steps below would give it
     if is_empty(value):
         return EMPTY
     if isinstance(value, bool):

@@ -69,7 +69,9 @@ class _Issues:
         self.errors: list[tuple[int, str, str, str]] = []
         self.warnings: list[tuple[int, str, str, str]] = []
         self.rejected = np.zeros(len(table.values), dtype=bool)
-        self._raw = {name: table.values[name].to_numpy(dtype=object) for name in table.values.columns}
+        self._raw: dict[str, np.ndarray] = {}
+        # field → (its parsed array, codes, distinct values): parsed[name] is distinct[codes] while it is that array
+        self.coded: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def header(self, name: str) -> str:
         column = self.table.columns.get(name)
@@ -80,7 +82,36 @@ class _Issues:
 
     def raw(self, name: str, i: int) -> str:
         column = self._raw.get(name)
-        return short(column[i], limit=2000) if column is not None else ""
+        if column is None:
+            if name not in self.table.values.columns:
+                return ""
+            column = self._raw[name] = self.table.values[name].to_numpy(dtype=object)
+        return short(column[i], limit=2000)
+
+    def codes(self, p: dict[str, np.ndarray], name: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(codes, distinct values) of a parsed column, when it is still the array they describe."""
+        entry = self.coded.get(name)
+        if entry is not None and entry[0] is p[name]:
+            return entry[1], entry[2]
+        return None
+
+    def groups(self, p: dict[str, np.ndarray], name: str) -> tuple[np.ndarray, np.ndarray]:
+        """pd.factorize of a parsed column (codes, -1 for empty; and its distinct values), from its distinct
+        values when they are known."""
+        coded = self.codes(p, name)
+        if coded is None:
+            codes, uniques = pd.factorize(pd.Series(p[name], dtype=object), use_na_sentinel=True)
+            return codes, np.asarray(uniques, dtype=object)
+        codes, distinct = coded
+        canonical, uniques = pd.factorize(distinct, use_na_sentinel=True)
+        return canonical[codes], np.asarray(uniques, dtype=object)
+
+    def isna(self, p: dict[str, np.ndarray], name: str) -> np.ndarray:
+        coded = self.codes(p, name)
+        if coded is None:
+            return pd.isna(p[name])
+        codes, distinct = coded
+        return pd.isna(distinct)[codes]
 
     def error(self, positions, name: str, message, value=None) -> None:
         for i in np.atleast_1d(positions):
@@ -108,16 +139,18 @@ _CACHE_LIMIT = 200_000
 def _parse_column(codes: np.ndarray, uniques: list, f: spec.Field) -> tuple:
     """Parse each distinct value once (remembered across sheets and files).
 
-    Returns (values, rows with an error, their errors, rows with a warning, their warnings).
+    Returns (values, rows with an error, their errors, rows with a warning, their warnings, codes, distinct
+    values), values being distinct[codes].
     """
     parse = parser_for(f)
     cache = _CACHES.setdefault((f.parser, f.vocab, f.name == "jumlah_pidana_sebelumnya"), {})
     if len(cache) > _CACHE_LIMIT:
         cache.clear()
+    get = cache.get
     results = []
     for u in uniques:
         key = (type(u), u)  # 1, 1.0 and True are equal in Python but not the same cell
-        found = cache.get(key)
+        found = get(key)
         if found is None:
             found = cache[key] = parse(u)
         results.append(found)
@@ -126,14 +159,14 @@ def _parse_column(codes: np.ndarray, uniques: list, f: spec.Field) -> tuple:
     values[:] = [r[0] for r in results]
     errors = np.array([r[1] for r in results], dtype=object)
     warnings = np.array([r[2] for r in results], dtype=object)
-    bad_distinct = np.flatnonzero([r[1] is not None for r in results])
-    warn_distinct = np.flatnonzero([r[2] is not None for r in results])
+    bad_distinct = np.array([r[1] is not None for r in results])
+    warn_distinct = np.array([r[2] is not None for r in results])
     codes = np.where(codes < 0, len(results) - 1, codes)
-    bad = np.flatnonzero(np.isin(codes, bad_distinct)) if len(bad_distinct) else np.zeros(0, dtype=int)
-    warned = np.flatnonzero(np.isin(codes, warn_distinct)) if len(warn_distinct) else np.zeros(0, dtype=int)
-    column = values[codes]
-    column[bad] = None
-    return column, bad, errors[codes[bad]], warned, warnings[codes[warned]]
+    none = np.zeros(0, dtype=int)
+    bad = np.flatnonzero(bad_distinct[codes]) if bad_distinct.any() else none
+    warned = np.flatnonzero(warn_distinct[codes]) if warn_distinct.any() else none
+    values[bad_distinct] = None  # a rejected cell has no value
+    return values[codes], bad, errors[codes[bad]], warned, warnings[codes[warned]], codes, values
 
 
 def _derive_pidana(tindak: object, pasal: object) -> str | None:
@@ -182,7 +215,8 @@ def validate(table: Table, refs: References, mapping: list[tuple[str, str]],
         if coded is None:
             codes, uniques = pd.factorize(table.values[f.name], use_na_sentinel=True)
             coded = (codes, uniques.tolist())
-        values, bad, errors, warned, warnings = _parse_column(*coded, f)
+        values, bad, errors, warned, warnings, codes, distinct = _parse_column(*coded, f)
+        issues.coded[f.name] = (values, codes, distinct)
         if len(bad):
             message = dict(zip(bad.tolist(), errors.tolist()))
             issues.error(bad, f.name, lambda i, m=message, h=issues.header(f.name): f"{h}: {m[i]}")
@@ -191,18 +225,30 @@ def validate(table: Table, refs: References, mapping: list[tuple[str, str]],
             issues.warn(warned, f.name, lambda i, m=message: m[i])
         parsed[f.name] = values
 
-    parsed["kode_bapas"] = np.where(pd.isna(parsed["kode_bapas"]), config.kode_bapas(), parsed["kode_bapas"])
+    _fill_office(parsed, issues, config.kode_bapas())
 
     for name in kind.required:
-        missing = np.flatnonzero(pd.isna(parsed[name]) & ~_has_error(issues, name, n))
+        missing = np.flatnonzero(issues.isna(parsed, name) & ~_has_error(issues, name, n))
         issues.error(missing, name, f"{issues.header(name)} wajib diisi")
     RULES[table.kind](parsed, issues, refs, mapping, load_date)
     _duplicates(kind, parsed, issues)
 
     accepted = ~issues.rejected
-    rows = _arrow(table.kind, parsed, accepted, table.row_numbers)
+    rows = _arrow(table.kind, parsed, accepted, table.row_numbers, issues)
     return Validated(table.kind, table.sheet, rows, n, issues.as_dicts(issues.errors),
                      table.warnings + issues.as_dicts(issues.warnings))
+
+
+def _fill_office(parsed: dict[str, np.ndarray], issues: _Issues, default: str) -> None:
+    """An empty kode_bapas is the configured office."""
+    coded = issues.codes(parsed, "kode_bapas")
+    if coded is None:
+        parsed["kode_bapas"] = np.where(pd.isna(parsed["kode_bapas"]), default, parsed["kode_bapas"])
+        return
+    codes, distinct = coded
+    distinct = np.where(pd.isna(distinct), default, distinct)
+    parsed["kode_bapas"] = distinct[codes]
+    issues.coded["kode_bapas"] = (parsed["kode_bapas"], codes, distinct)
 
 
 def _has_error(issues: _Issues, name: str, n: int) -> np.ndarray:
@@ -219,59 +265,75 @@ def _duplicates(kind: spec.Kind, parsed: dict[str, np.ndarray], issues: _Issues)
     live = np.flatnonzero(~issues.rejected)
     if len(live) < 2:
         return
-    keys = pd.DataFrame({k: pd.Series(parsed[k][live], dtype=object) for k in kind.key})
-    dup = keys.duplicated(keep="first").to_numpy()
-    if not dup.any():
+    group, size = np.zeros(len(live), dtype=np.int64), 1  # codes of the key so far, and how many there can be
+    for k in kind.key:  # equal values (Python equality, empty = empty) share a code; combined column by column
+        codes, uniques = issues.groups(parsed, k)
+        if size * (len(uniques) + 1) >= 2 ** 62:
+            group, size = pd.factorize(group)[0].astype(np.int64), len(live)
+        group = group * (len(uniques) + 1) + codes[live] + 1
+        size *= len(uniques) + 1
+    group = pd.factorize(group)[0]
+    # codes number the keys in order of first appearance: a row is a repeat unless it brings a new code
+    seen = np.maximum.accumulate(group)
+    new = np.concatenate(([True], seen[1:] > seen[:-1]))
+    if new.all():
         return
-    first = keys.groupby(list(kind.key), dropna=False, sort=False).ngroup().to_numpy()
-    first_pos: dict[int, int] = {}
-    for pos, group in zip(live, first):
-        first_pos.setdefault(int(group), int(pos))
+    dup = ~new
+    first = np.flatnonzero(new)  # first[g]: the first row with key code g
     numbers = issues.table.row_numbers
     key_name = kind.key[1]
-    for pos, group in zip(live[dup], first[dup]):
-        original = first_pos[int(group)]
+    for pos, original in zip(live[dup], live[first[group[dup]]]):
         issues.error(pos, key_name, f"duplikat: sama dengan baris {int(numbers[original])}")
 
 
-def _arrow(kind_name: str, parsed: dict[str, np.ndarray], accepted: np.ndarray, row_numbers) -> pa.Table:
+def _arrow(kind_name: str, parsed: dict[str, np.ndarray], accepted: np.ndarray, row_numbers,
+           issues: _Issues) -> pa.Table:
     kind = spec.KINDS[kind_name]
     arrays, names = [], []
-    for f in kind.fields:
-        values = parsed[f.name][accepted]
-        arrays.append(pa.array(values.tolist(), type=ARROW_TYPES[f.parser]))
-        names.append(f.name)
-    for name, typ in EXTRA_COLUMNS.get(kind_name, {}).items():
-        arrays.append(pa.array(parsed[name][accepted].tolist(), type=typ))
+    columns = [(f.name, ARROW_TYPES[f.parser]) for f in kind.fields] + list(EXTRA_COLUMNS.get(kind_name, {}).items())
+    for name, typ in columns:
+        arrays.append(_arrow_column(parsed, name, typ, accepted, issues))
         names.append(name)
     arrays.append(pa.array(np.asarray(row_numbers)[accepted].astype("int64")))
     names.append("sumber_baris")
     return pa.Table.from_arrays(arrays, names=names)
 
 
+def _arrow_column(parsed: dict[str, np.ndarray], name: str, typ: pa.DataType, accepted: np.ndarray,
+                  issues: _Issues) -> pa.Array:
+    """The accepted values of a column as Arrow: each distinct value converted once, then taken."""
+    coded = issues.codes(parsed, name)
+    if coded is not None:
+        codes, distinct = coded
+        try:
+            return pa.array(distinct.tolist(), type=typ).take(pa.array(codes[accepted]))
+        except (pa.ArrowException, TypeError, ValueError, OverflowError):
+            pass  # a value that does not convert: as it would row by row (raised only if it is accepted)
+    return pa.array(parsed[name][accepted].tolist(), type=typ)
+
+
 # ------------------------------------------------------------------------------------ row rules
-def _before(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _before(p, issues: _Issues, a: str, b: str) -> np.ndarray:
     """Positions where date a < date b (both given)."""
-    da, db = _dates(a), _dates(b)
-    return np.flatnonzero((da < db).to_numpy())
+    return np.flatnonzero(_dates_of(p, issues, a) < _dates_of(p, issues, b))
 
 
 def _klien(p, issues: _Issues, refs: References, mapping, load_date) -> None:
-    issues.error(_before(p["tanggal_akhir_bimbingan"], p["tanggal_mulai_bimbingan"]), "tanggal_akhir_bimbingan",
+    issues.error(_before(p, issues, "tanggal_akhir_bimbingan", "tanggal_mulai_bimbingan"), "tanggal_akhir_bimbingan",
                  "Tanggal akhir bimbingan sebelum tanggal mulai")
     status = pd.Series(p["status"], dtype=object)
     need_date = (status.notna() & (status != "AKTIF") & pd.isna(pd.Series(p["tanggal_status"], dtype=object)))
     issues.error(np.flatnonzero(need_date.to_numpy()), "tanggal_status",
                  lambda i: f"Tanggal status wajib diisi untuk status {status.iat[i]}")
-    issues.error(_before(p["tanggal_status"], p["tanggal_mulai_bimbingan"]), "tanggal_status",
+    issues.error(_before(p, issues, "tanggal_status", "tanggal_mulai_bimbingan"), "tanggal_status",
                  "Tanggal status sebelum tanggal mulai bimbingan")
     residivis = pd.Series(p["residivis"], dtype=object)
     no_date = (residivis == True) & pd.isna(pd.Series(p["tanggal_residivis"], dtype=object))  # noqa: E712
     issues.error(np.flatnonzero(no_date.to_numpy()), "tanggal_residivis",
                  "Tanggal residivis wajib diisi bila residivis = Ya")
-    issues.error(_before(p["tanggal_residivis"], p["tanggal_mulai_bimbingan"]), "tanggal_residivis",
+    issues.error(_before(p, issues, "tanggal_residivis", "tanggal_mulai_bimbingan"), "tanggal_residivis",
                  "Tanggal residivis sebelum tanggal mulai bimbingan")
-    issues.error(_before(p["tanggal_mulai_bimbingan"], p["tanggal_lahir"]), "tanggal_lahir",
+    issues.error(_before(p, issues, "tanggal_mulai_bimbingan", "tanggal_lahir"), "tanggal_lahir",
                  "Tanggal lahir sesudah tanggal mulai bimbingan")
     # derived: age at start, offence category, place spellings
     born, start = _dates(p["tanggal_lahir"]), _dates(p["tanggal_mulai_bimbingan"])
@@ -282,8 +344,10 @@ def _klien(p, issues: _Issues, refs: References, mapping, load_date) -> None:
         ages = p["umur_saat_mulai"].copy()
         ages[has_both] = age.astype(int).tolist()
         p["umur_saat_mulai"] = ages
-    missing_cat = pd.isna(pd.Series(p["kategori_pidana"], dtype=object)).to_numpy()
+    missing_cat = issues.isna(p, "kategori_pidana")
     derived: dict[tuple, str] = {}
+    if missing_cat.any():
+        p["kategori_pidana"] = p["kategori_pidana"].copy()  # never changed in place: its codes describe it
     for i in np.flatnonzero(missing_cat):
         pair = (p["tindak_pidana"][i], p["pasal"][i])
         if pair != (None, None):
@@ -303,44 +367,59 @@ def _normalise_places(p) -> None:
 
 
 def _kehadiran(p, issues: _Issues, refs: References, mapping, load_date) -> None:
-    dates = _dates(p["tanggal"])
-    future = np.flatnonzero((dates > pd.Timestamp(load_date)).to_numpy())
+    dates = _dates_of(p, issues, "tanggal")
+    future = np.flatnonzero(dates > np.datetime64(load_date, "D"))
     issues.error(future, "tanggal", f"Tanggal sesudah tanggal pemuatan ({load_date:%d-%m-%Y}) tidak diterima")
+    offices = issues.groups(p, "kode_bapas")
     for name, kind in (("no_register", "klien"), ("kode_program", "program")):
-        unknown = ~issues.rejected & pd.notna(p[name]) & ~_known(p["kode_bapas"], p[name], refs, kind)
+        unknown = ~issues.rejected & ~issues.isna(p, name) & ~_known(offices, issues.groups(p, name), refs, kind)
         issues.error(np.flatnonzero(unknown), name, lambda i, n=name, lb=kind: f"{lb} tidak dikenal: {p[n][i]}")
-    p["kategori_hambatan"] = _map_reasons(p["alasan"], p["status_hadir"], mapping)
+    codes, distinct = _map_reasons(issues.groups(p, "alasan"), issues.groups(p, "status_hadir"), mapping)
+    p["kategori_hambatan"] = distinct[codes]
+    issues.coded["kategori_hambatan"] = (p["kategori_hambatan"], codes, distinct)
 
 
-def _known(kode_bapas: np.ndarray, codes: np.ndarray, refs: References, kind: str) -> np.ndarray:
-    """Whether each (kode_bapas, code) pair is a known key of `kind`."""
+def _dates_of(p, issues: _Issues, name: str) -> np.ndarray:
+    """A parsed date column as datetime64[D] (NaT when empty), each distinct value converted once."""
+    coded = issues.codes(p, name)
+    if coded is None:
+        return _dates(p[name]).to_numpy(dtype="datetime64[D]")
+    codes, distinct = coded
+    return _dates(distinct).to_numpy(dtype="datetime64[D]")[codes]
+
+
+def _known(offices: tuple[np.ndarray, np.ndarray], values: tuple[np.ndarray, np.ndarray], refs: References,
+           kind: str) -> np.ndarray:
+    """Whether each (kode_bapas, code) pair is a known key of `kind` (both given as pd.factorize codes)."""
+    office_codes, office_list = offices
+    codes, uniques = values
     out = np.zeros(len(codes), dtype=bool)
-    offices = pd.Series(kode_bapas, dtype=object)
-    values = pd.Series(codes, dtype=object)
-    office_list = offices.dropna().unique().tolist()
-    for office in office_list:
-        mine = (offices == office).to_numpy() if len(office_list) > 1 else offices.notna().to_numpy()
-        out[mine] = values[mine].isin(refs.of(kind, office)).to_numpy()
+    found = np.zeros(len(uniques) + 1, dtype=bool)  # per distinct code; the last slot is the empty code
+    for k, office in enumerate(office_list.tolist()):
+        known = refs.of(kind, office)
+        found[:-1] = [u in known for u in uniques.tolist()]
+        mine = office_codes == k if len(office_list) > 1 else office_codes >= 0
+        out[mine] = found[codes[mine]]
     return out
 
 
-def _map_reasons(reasons: np.ndarray, statuses: np.ndarray, mapping) -> np.ndarray:
-    """Map each distinct (reason, status) pair once."""
-    if len(reasons) == 0:
-        return np.full(0, None, dtype=object)
-    r_codes, r_uniques = pd.factorize(pd.Series(reasons, dtype=object), use_na_sentinel=True)
-    s_codes, s_uniques = pd.factorize(pd.Series(statuses, dtype=object), use_na_sentinel=True)
+def _map_reasons(reasons: tuple[np.ndarray, np.ndarray], statuses: tuple[np.ndarray, np.ndarray],
+                 mapping) -> tuple[np.ndarray, np.ndarray]:
+    """Map each distinct (reason, status) pair once: (codes, distinct categories)."""
+    (r_codes, r_uniques), (s_codes, s_uniques) = reasons, statuses
+    if len(r_codes) == 0:
+        return np.zeros(0, dtype=np.int64), np.full(1, None, dtype=object)
     r_values, s_values = r_uniques.tolist() + [None], s_uniques.tolist() + [None]
     width = len(s_values)
     pair = r_codes.astype(np.int64) % len(r_values) * width + s_codes.astype(np.int64) % width
-    pairs, inverse = np.unique(pair, return_inverse=True)
+    inverse, pairs = pd.factorize(pair)
     mapped = np.array([map_reason(r_values[p // width], s_values[p % width], mapping) for p in pairs.tolist()],
                       dtype=object)
-    return mapped[inverse.reshape(-1)]
+    return inverse, mapped
 
 
 def _program(p, issues: _Issues, refs: References, mapping, load_date) -> None:
-    issues.error(_before(p["tanggal_selesai"], p["tanggal_mulai"]), "tanggal_selesai",
+    issues.error(_before(p, issues, "tanggal_selesai", "tanggal_mulai"), "tanggal_selesai",
                  "Tanggal selesai program sebelum tanggal mulai")
     kb = p["kode_bapas"]
     for i in range(len(kb)):
@@ -350,7 +429,7 @@ def _program(p, issues: _Issues, refs: References, mapping, load_date) -> None:
 
 
 def _mitra(p, issues: _Issues, refs: References, mapping, load_date) -> None:
-    for i in _before(p["berlaku_sampai"], p["tanggal_pks"]):
+    for i in _before(p, issues, "berlaku_sampai", "tanggal_pks"):
         issues.warn(i, "berlaku_sampai", "Tanggal berlaku sampai sebelum tanggal PKS")
     _normalise_places(p)
 
@@ -374,6 +453,7 @@ def _hambatan(p, issues: _Issues, refs: References, mapping, load_date) -> None:
                           ("beban kerja", "BEBAN_KERJA_PK"), ("sertifikat", "MITRA_BELUM_BERSERTIFIKAT"),
                           ("mitra", "MITRA_TERBATAS"), ("stigma", "STIGMA_MASYARAKAT"),
                           ("terlambat", "KLIEN_TIDAK_TEPAT_WAKTU"), ("wilayah", "JANGKAUAN_WILAYAH")]
+    p["kategori"], p["faktor"] = p["kategori"].copy(), p["faktor"].copy()  # their codes describe the originals
     for i in np.flatnonzero((kategori.isna() & uraian.notna()).to_numpy() & ~had_error):
         p["kategori"][i] = map_reason(uraian.iat[i], "IZIN", extended)
     for i in range(len(kategori)):

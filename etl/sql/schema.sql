@@ -154,6 +154,13 @@ create table if not exists kehadiran_arsip as select *, null::bigint as diganti_
 create table if not exists anggaran_arsip as select *, null::bigint as diganti_oleh_muat from anggaran where false;
 create table if not exists hambatan_arsip as select *, null::bigint as diganti_oleh_muat from hambatan where false;
 
+-- one row per database-wide value the stored tables were last built with (etl/load.py WHOLE_DB_INPUTS): a load
+-- that changes one rebuilds the tables depending on it for every office, not only for the offices it touched
+create table if not exists masukan_tersimpan (
+    nama VARCHAR,
+    nilai VARCHAR
+);
+
 -- one row per file and sheet of a load run
 create table if not exists muat_run (
     id_muat BIGINT,

@@ -86,6 +86,7 @@ where jenis_kegiatan = 'WAJIB_LAPOR'
 group by all;
 
 -- one row per client: longest and current (latest) run of consecutive missed wajib lapor
+-- (one pass over the reports, so that a filter on kode_bapas reaches the scan: the per-office rebuild in etl/load.py)
 create or replace view v_mangkir_beruntun as
 with reports as (
     select
@@ -99,22 +100,21 @@ with reports as (
     window w as (partition by kode_bapas, no_register order by tanggal)
 ),
 runs as (
-    select kode_bapas, no_register, run_id, count(*) as panjang, min(dari_akhir) as jarak_dari_akhir
+    select kode_bapas, no_register, mangkir, run_id, count(*) as panjang, min(dari_akhir) as jarak_dari_akhir
     from reports
-    where mangkir
     group by all
 )
 select
-    k.kode_bapas,
-    k.no_register,
-    coalesce(max(r.panjang), 0) as mangkir_terpanjang,
-    coalesce(max(r.panjang) filter (where r.jarak_dari_akhir = 1), 0) as mangkir_saat_ini
-from (select distinct kode_bapas, no_register from reports) k
-left join runs r using (kode_bapas, no_register)
+    kode_bapas,
+    no_register,
+    coalesce(max(panjang) filter (where mangkir), 0) as mangkir_terpanjang,
+    coalesce(max(panjang) filter (where mangkir and jarak_dari_akhir = 1), 0) as mangkir_saat_ini
+from runs
 group by all;
 
--- one row per client per calendar month in which the case was active (DATA.md §7 "Klien aktif")
-create or replace view v_klien_bulan as
+-- one row per case active in at least one calendar month: its first and last month (DATA.md §7 "Klien aktif");
+-- the last is that of the as-of date for a case still open
+create or replace view v_klien_rentang as
 with spans as (
     select
         kode_bapas, no_register,
@@ -124,28 +124,34 @@ with spans as (
     from v_klien
     where tanggal_mulai_bimbingan is not null
 )
-select kode_bapas, no_register, unnest(generate_series(awal, akhir, interval 1 month))::date as bulan
-from spans
+select * from spans
 where akhir >= awal;
 
+-- one row per client per calendar month in which the case was active (DATA.md §7 "Klien aktif")
+create or replace view v_klien_bulan as
+select kode_bapas, no_register, unnest(generate_series(awal, akhir, interval 1 month))::date as bulan
+from v_klien_rentang;
+
 -- one row per active client per month: took part in a non-wajib-lapor activity, hours attended
+-- (one aggregate over the active months and the attendance, not a join, so that a filter on kode_bapas reaches
+-- both: the per-office rebuild in etl/load.py)
 create or replace view v_partisipasi_bulanan as
-with attended as (
-    select
-        kode_bapas, no_register, date_trunc('month', tanggal)::date as bulan,
-        count(*) as kegiatan_hadir,
-        sum(coalesce(durasi_jam, 0)) as jam_hadir
+with months as (
+    select kode_bapas, no_register, bulan, false as hadir, 0 as durasi_jam
+    from v_klien_bulan
+    union all
+    select kode_bapas, no_register, date_trunc('month', tanggal)::date, true, coalesce(durasi_jam, 0)
     from kehadiran
     where jenis_kegiatan not in ('WAJIB_LAPOR', 'KUNJUNGAN_RUMAH')
       and status_hadir in ('HADIR', 'TERLAMBAT')
-    group by all
 )
 select
-    b.kode_bapas, b.no_register, b.bulan,
-    coalesce(a.kegiatan_hadir, 0) > 0 as ikut_program,
-    coalesce(a.jam_hadir, 0) as jam_hadir
-from v_klien_bulan b
-left join attended a using (kode_bapas, no_register, bulan);
+    kode_bapas, no_register, bulan,
+    bool_or(hadir) as ikut_program,
+    sum(durasi_jam) as jam_hadir
+from months
+group by all
+having bool_or(not hadir);  -- active that month
 
 -- one row per client per program run: sessions of the run, sessions attended, completed or not
 create or replace view v_penyelesaian_program as

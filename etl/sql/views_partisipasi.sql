@@ -1,6 +1,6 @@
 -- Views of the "Partisipasi & Kesejahteraan" page (DATA.md §7 partisipasi, penyelesaian, kesejahteraan).
 
--- one row per client per month per activity group in which the client, active that month (v_klien_bulan),
+-- one row per client per month per activity group in which the client, active that month (v_klien_rentang),
 -- attended (HADIR/TERLAMBAT) at least once; wajib lapor and home visits are not program activities
 create or replace view v_partisipasi_kegiatan_bulanan as
 with attended as (
@@ -26,7 +26,8 @@ select
     count(*) as kegiatan_hadir,
     sum(a.durasi_jam) as jam_hadir
 from attended a
-join v_klien_bulan b using (kode_bapas, no_register, bulan)
+join v_klien_rentang r using (kode_bapas, no_register)  -- a row per case, not per month: the per-office rebuild
+where a.bulan between r.awal and r.akhir                -- reads this side whole (a filter reaches one side only)
 group by all;
 
 -- one row per client per program run the client attended (at least one HADIR/TERLAMBAT session)
