@@ -60,6 +60,7 @@ NO_PROGRAM_DAYS = 90
 DOSE_BINS = ((0.0, "0 jam"), (8.0, "≤8 jam"), (24.0, "8–24 jam"), (math.inf, ">24 jam"))
 KM_TICK_MONTHS = 6
 DAYS_PER_MONTH = 30.4375
+FACTOR_CHUNK = 50_000          # cases whose top factors are written at once (bounds the memory of a large fit)
 
 EXCLUSIONS = {
     "belum_teramati": "Belum teramati penuh: tanggal mulai bimbingan + jendela melewati tanggal data",
@@ -153,7 +154,7 @@ def has_attendance(db_path: Path | None = None) -> bool:
 
 _CASES = """
 with kasus as (
-    select k.kode_bapas, k.no_register, k.pk_nip,
+    select k.kode_bapas, k.no_register,
            k.tanggal_mulai_bimbingan as mulai,
            (k.tanggal_mulai_bimbingan + to_months($titik_bulan))::date as titik,
            (k.tanggal_mulai_bimbingan + to_months($horizon))::date as akhir_jendela,
@@ -243,12 +244,14 @@ def case_frame(horizon: int = DEFAULT_HORIZON, include_revocations: bool = False
         frame[column] = pd.to_datetime(frame[column])
     frame["gagal"] = (frame["tanggal_gagal"].notna() & (frame["tanggal_gagal"] < frame["akhir_jendela"])).astype(int)
     frame["porsi_mangkir"] = (frame["wl_mangkir"] / frame["wl_wajib"].where(frame["wl_wajib"] > 0)).astype(float)
-    frame["bekerja_awal"] = frame["pekerjaan_awal"].map(working_at_start)
+    codes, texts = pd.factorize(frame.pop("pekerjaan_awal"))  # each distinct text read once; free text is repetitive
+    frame["bekerja_awal"] = pd.Series(np.array([working_at_start(t) for t in texts] + [None], dtype=object)[codes],
+                                      index=frame.index, dtype="str")
     frame["umur"] = frame["umur"].astype(float)
     for column in ("jumlah_pidana_sebelumnya", "skor_rri", "mangkir_beruntun", "jam_program"):
         frame[column] = frame[column].astype(float)
-    frame["kelompok_umur"] = pd.cut(frame["umur"], [-np.inf, 24.5, 45.5, np.inf], labels=list(AGE_GROUPS)).astype(
-        object).where(frame["umur"].notna(), None)
+    frame["kelompok_umur"] = pd.cut(frame["umur"], [-np.inf, 24.5, 45.5, np.inf],
+                                    labels=list(AGE_GROUPS)).astype("str")  # missing age: missing group
     return frame
 
 
@@ -646,7 +649,7 @@ def _wilson(k: float, n: int, z: float = 1.96) -> tuple[float, float]:
 def _resample_weights(n: int, reps: int, seed: int):
     """Chunks of bootstrap weights: how often each case is drawn in each resample (rows = resamples)."""
     rng = np.random.default_rng(seed)
-    chunk = max(1, 4_000_000 // max(n, 1))
+    chunk = max(1, 1_000_000 // max(n, 1))  # ~8 MB of weights per chunk: a national bootstrap stays small
     for first in range(0, reps, chunk):
         rows = min(chunk, reps - first)
         idx = rng.integers(0, n, (rows, n))
@@ -915,12 +918,15 @@ def _scores(frame: pd.DataFrame, as_of: dt.date, dynamic: bool, model: Model, cu
     out = _unscored(frame, as_of, dynamic)
     mask = out["dapat_dinilai"].to_numpy()
     if mask.any():
-        part = frame[mask]
+        part = frame.loc[mask, model.used]
         inputs = model_inputs(part, model.used)
         risk = model.predict(inputs)
         out.loc[mask, "risiko"] = risk
         out.loc[mask, "kategori_model"] = band_of(risk, cutoffs)
-        out.loc[mask, "faktor_utama"] = top_factors(model, part, inputs)
+        # in slices: the design matrix and the factor texts of 455k cases at once would add ~0.3 GB to the peak
+        factors = [text for lo in range(0, len(part), FACTOR_CHUNK)
+                   for text in top_factors(model, part.iloc[lo:lo + FACTOR_CHUNK], inputs.iloc[lo:lo + FACTOR_CHUNK])]
+        out.loc[mask, "faktor_utama"] = factors
     return out
 
 

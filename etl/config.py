@@ -49,11 +49,11 @@ def kode_bapas() -> str:
     return str(value).strip().upper()
 
 
-DEFAULT_READ_MEMORY = "512MB"
+DEFAULT_READ_MEMORY = "256MB"  # national pages as fast as with 512MB (bench/run_pages.py), a fit 0.3 GB smaller
 
 
 def read_memory() -> str:
-    """DuckDB's memory limit for each read connection (`BAPAS_MEMORI_BACA`, else `memori_baca`, else 512MB).
+    """DuckDB's memory limit for each read connection (`BAPAS_MEMORI_BACA`, else `memori_baca`, else 256MB).
 
     Above it a query spills to a temporary folder instead of growing the app server; see docs/deployment.md.
     """

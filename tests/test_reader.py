@@ -17,7 +17,7 @@ def test_each_read_connection_has_the_configured_memory_limit_and_a_private_spil
     _make(path)
     with db.reader(path) as con:
         default = con.execute("select current_setting('memory_limit'), current_setting('temp_directory')").fetchone()
-    assert default[0] == "488.2 MiB"  # 512MB, DuckDB shows MiB
+    assert default[0] == "244.1 MiB"  # 256MB, DuckDB shows MiB
     assert "bapas-duckdb-" in default[1] and default[1] != ".tmp"
 
     monkeypatch.setenv("BAPAS_MEMORI_BACA", "64MB")
