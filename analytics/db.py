@@ -78,6 +78,54 @@ def _attach_dataset(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
         con.execute(sql.read_text(encoding="utf-8"))
 
 
+class _Gate:
+    """Admission for read statements: at most `kueri_baca` at once in this process, or one running alone.
+
+    The statements running at once share the connection's memory limit. Twenty sessions each starting a
+    whole-table scan made DuckDB refuse some with OutOfMemoryException (national scale, memori_baca 256MB),
+    although each fits alone; so only a few run together, and one refused for memory runs again alone.
+    """
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._active = 0
+        self._alone = False
+        self._waiting_alone = 0
+
+    @contextmanager
+    def shared(self):
+        try:
+            slots = config.read_queries()
+        except ValueError as exc:
+            raise DataUnavailable(str(exc)) from exc
+        with self._cond:  # a statement waiting to run alone goes first: it has already been refused once
+            self._cond.wait_for(lambda: not self._alone and not self._waiting_alone and self._active < slots)
+            self._active += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._active -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def alone(self):
+        with self._cond:
+            self._waiting_alone += 1
+            self._cond.wait_for(lambda: not self._alone and self._active == 0)
+            self._waiting_alone -= 1
+            self._alone = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._alone = False
+                self._cond.notify_all()
+
+
+_GATE = _Gate()
+
+
 def is_database(path: Path) -> bool:
     """A DuckDB file, or a Parquet dataset folder with its manifest."""
     from etl.export import MANIFEST
@@ -108,10 +156,19 @@ def frame(sql: str, params: dict | list | None = None, db_path: Path | None = No
     if isinstance(params, dict):
         used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", sql))
         params = {k: v for k, v in params.items() if k in used}
-    with reader(db_path) as con:
-        for name, table in (tables or {}).items():
-            con.register(name, table)
-        return con.execute(sql, params or {}).df()
+
+    def run() -> pd.DataFrame:
+        with reader(db_path) as con:
+            for name, table in (tables or {}).items():
+                con.register(name, table)
+            return con.execute(sql, params or {}).df()
+
+    try:
+        with _GATE.shared():
+            return run()
+    except duckdb.OutOfMemoryException:
+        with _GATE.alone():  # refused while sharing the memory limit: again with the whole limit to itself
+            return run()
 
 
 def data_version(db_path: Path | None = None) -> str:

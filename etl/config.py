@@ -61,6 +61,25 @@ def read_memory() -> str:
     return str(value).strip()
 
 
+DEFAULT_READ_QUERIES = 4
+
+
+def read_queries() -> int:
+    """How many read statements one app server runs at once (`BAPAS_KUERI_BACA`, else `kueri_baca`, else 4).
+
+    They share the read connection's `memori_baca`; more wait their turn (DuckDB already spreads each statement
+    over the cores). A value that is not a whole number of at least 1 raises ValueError with the reason.
+    """
+    value = os.environ.get("BAPAS_KUERI_BACA") or settings().get("kueri_baca") or DEFAULT_READ_QUERIES
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ValueError(f"pengaturan kueri_baca tidak valid ({value!r}): harus bilangan bulat ≥ 1")
+    return number
+
+
 def now() -> dt.datetime:
     """The current time in Asia/Jakarta."""
     return dt.datetime.now(TIMEZONE)

@@ -1,4 +1,8 @@
-"""The read side's connections: a bounded memory per connection, spilling to a private folder."""
+"""The read side's connections: a bounded memory per connection, spilling to a private folder, few statements at once."""
+import threading
+import time
+from contextlib import contextmanager
+
 import duckdb
 import pytest
 
@@ -50,3 +54,71 @@ def test_the_setting_comes_from_the_environment_else_the_configuration_file(tmp_
         assert config.read_memory() == "2GB"
     finally:
         config.settings.cache_clear()
+
+
+def _counting_reader(monkeypatch, seen: list, fail_first: bool = False):
+    """db.reader replaced by one that records how many statements run at once and whether one runs alone."""
+    lock, state = threading.Lock(), {"now": 0, "calls": 0}
+
+    class Cursor:
+        def register(self, name, table):
+            pass
+
+        def execute(self, sql, params):
+            with lock:
+                state["calls"] += 1
+                first = state["calls"] == 1
+            if fail_first and first:
+                raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+            return self
+
+        def df(self):
+            time.sleep(0.05)
+            return "rows"
+
+    @contextmanager
+    def reader(db_path=None):
+        with lock:
+            state["now"] += 1
+            seen.append((state["now"], db._GATE._alone))
+        try:
+            yield Cursor()
+        finally:
+            with lock:
+                state["now"] -= 1
+
+    monkeypatch.setattr(db, "reader", reader)
+
+
+def test_no_more_statements_run_at_once_than_kueri_baca(monkeypatch):
+    monkeypatch.setenv("BAPAS_KUERI_BACA", "2")
+    seen = []
+    _counting_reader(monkeypatch, seen)
+    threads = [threading.Thread(target=db.frame, args=("select 1",)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(seen) == 8 and max(n for n, _ in seen) == 2  # eight asked together, two ran at a time
+
+
+def test_a_statement_refused_for_memory_runs_again_alone(monkeypatch):
+    monkeypatch.setenv("BAPAS_KUERI_BACA", "4")
+    seen, results = [], []
+    _counting_reader(monkeypatch, seen, fail_first=True)
+    threads = [threading.Thread(target=lambda: results.append(db.frame("select 1"))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == ["rows"] * 4  # the refused one too, on its second try
+    alone = [n for n, is_alone in seen if is_alone]
+    assert len(seen) == 5 and alone == [1]  # the retry ran with nothing else running
+
+
+def test_a_bad_kueri_baca_is_said_in_indonesian(tmp_path, monkeypatch):
+    path = tmp_path / "a.duckdb"
+    _make(path)
+    monkeypatch.setenv("BAPAS_KUERI_BACA", "nol")
+    with pytest.raises(db.DataUnavailable, match="pengaturan kueri_baca tidak valid"):
+        db.frame("select 1", db_path=path)
