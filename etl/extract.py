@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import itertools
 import json
@@ -66,8 +67,9 @@ class Table:
     kind: str
     sheet: str | None
     columns: dict[str, Column]
-    values: pd.DataFrame  # one column per matched field, raw cell values
-    row_numbers: np.ndarray
+    values: pd.DataFrame  # raw cells under the header, one column per matched field; the data rows are `rows`
+    rows: np.ndarray  # positions in `values` of the data rows
+    row_numbers: np.ndarray  # per data row
     warnings: list[dict] = field(default_factory=list)
     factorized: dict[str, tuple[np.ndarray, list]] = field(default_factory=dict)  # field → (codes, distinct)
 
@@ -183,8 +185,11 @@ def _read_excel(path: Path) -> list[Grid]:
                 raise
             except Exception as exc:
                 raise ExtractError(_unreadable_sheet_reason(path, meta.name, exc)) from exc
-            width = max((len(r) for r in rows), default=0)
+            width = max(map(len, rows), default=0)
             cells = pd.DataFrame(rows, columns=range(width), dtype=object) if rows else pd.DataFrame()
+            # Free the row lists now, not when the next sheet's replace them: while they live, each full garbage
+            # collection that reading the next sheet triggers walks them all (0.1 s and more for a large workbook).
+            del rows, sheet
             grids.append(Grid(meta.name, cells, merged, file_notes=notes))
     except ExtractError:
         raise
@@ -567,11 +572,14 @@ def _objects(column: pd.Series) -> tuple[np.ndarray, tuple[np.ndarray, list]]:
         objects = column.astype(object).to_numpy()
         distinct = objects[first]
     else:
-        distinct = column.iloc[first].astype(object).to_numpy()
+        distinct = np.asarray(uniques.astype(object), dtype=object)  # codes in order: uniques[k] is at first[k]
         missing = np.flatnonzero(codes < 0)
-        na = column.iloc[missing[:1]].astype(object).to_numpy()  # the column's own empty value (NaN, NaT, <NA>)
-        objects = np.concatenate([distinct, na if len(na) else np.full(1, None, dtype=object)])[codes]
+        # the column's own empty value (NaN, NaT, <NA>)
+        na = column.iloc[missing[:1]].astype(object).to_numpy() if len(missing) else np.full(1, None, dtype=object)
+        objects = np.concatenate([distinct, na])[codes]
     canonical, uniques = pd.factorize(pd.Series(distinct, dtype=object), use_na_sentinel=True)
+    if np.array_equal(canonical, np.arange(len(canonical))):  # the usual case: no two distinct values became one
+        return objects, (codes, uniques.tolist())
     body_codes = np.where(codes < 0, -1, np.concatenate([canonical, [-1]])[codes]).astype(canonical.dtype)
     return objects, (body_codes, uniques.tolist())
 
@@ -707,6 +715,9 @@ def missing_required(kind: str, columns: dict[str, Column]) -> list[str]:
 
 
 # -------------------------------------------------------------------------------------------- body
+_NEVER_EMPTY = (int, float, bool, dt.date, dt.datetime)  # types is_empty never finds empty (NaN aside)
+
+
 def _filled_distinct(values: list) -> np.ndarray:
     """For a column's distinct values (plus the missing-value slot at the end): is the cell filled?"""
     keep = np.ones(len(values) + 1, dtype=bool)
@@ -716,12 +727,12 @@ def _filled_distinct(values: list) -> np.ndarray:
             stripped = v.strip()
             if not stripped or (stripped[0] in "-–—nN#" and is_empty(v)):
                 keep[k] = False
-        elif v is None or (type(v) is float and v != v) or (type(v) not in (int, float, bool) and is_empty(v)):
+        elif v is None or (type(v) is float and v != v) or (type(v) not in _NEVER_EMPTY and is_empty(v)):
             keep[k] = False
     return keep
 
 
-def _cell_flags(frame: pd.DataFrame, matched: set[int], known: dict[int, tuple] | None = None
+def _cell_flags(cells: np.ndarray, matched: set[int], known: dict[int, tuple] | None = None
                 ) -> tuple[np.ndarray, dict[int, tuple], set[int]]:
     """Which cells are filled, (codes, distinct values) of the matched columns, and the matched columns
     whose nested cells (lists, arrays) were made RejectedCell.
@@ -729,12 +740,12 @@ def _cell_flags(frame: pd.DataFrame, matched: set[int], known: dict[int, tuple] 
     Matched columns are factorised (their distinct values are parsed later anyway); the others only need a
     cheap blank test for the row rules. `known` holds columns already factorised (by the Parquet reader).
     """
-    filled = np.zeros(frame.shape, dtype=bool)
+    filled = np.zeros(cells.shape, dtype=bool)
     factorized: dict[int, tuple] = {}
     nested: set[int] = set()
     known = known or {}
-    for j in range(frame.shape[1]):
-        column = frame.iloc[:, j]
+    for j in range(cells.shape[1]):
+        column = cells[:, j]
         if j in known:
             codes, values = known[j]
             if j in matched:
@@ -756,9 +767,8 @@ def _cell_flags(frame: pd.DataFrame, matched: set[int], known: dict[int, tuple] 
             factorized[j] = (codes, values)
             filled[:, j] = _filled_distinct(values)[codes]
         else:
-            array = column.to_numpy(dtype=object)
             try:
-                filled[:, j] = pd.notna(array) & (array != "")
+                filled[:, j] = pd.notna(column) & (column != "")
             except (TypeError, ValueError):
                 array = _hashable(column).to_numpy(dtype=object)
                 filled[:, j] = pd.notna(array) & (array != "")
@@ -768,7 +778,7 @@ def _cell_flags(frame: pd.DataFrame, matched: set[int], known: dict[int, tuple] 
 NESTED_REASON = "nilai bersarang (daftar atau struktur) tidak dapat dimuat ke satu sel"
 
 
-def _hashable(column: pd.Series) -> pd.Series:
+def _hashable(column: np.ndarray) -> pd.Series:
     """A column with its nested values (lists, dicts, arrays) as RejectedCell (reached only when there are some)."""
     def one(value):
         try:
@@ -778,14 +788,17 @@ def _hashable(column: pd.Series) -> pd.Series:
             text = json.dumps(value, ensure_ascii=False,
                               default=lambda v: v.tolist() if hasattr(v, "tolist") else str(v))
             return RejectedCell(text, NESTED_REASON)
-    return column.map(one)
+    return pd.Series(column, dtype=object).map(one)
+
+
+_NOT_LETTER = re.compile(r"[^A-Z]")
 
 
 def _total_word(value: object) -> bool:
-    return type(value) is str and len(value) <= 30 and re.sub(r"[^A-Z]", "", value.upper()) in TOTAL_WORDS
+    return type(value) is str and len(value) <= 30 and _NOT_LETTER.sub("", value.upper()) in TOTAL_WORDS
 
 
-def _total_rows(frame: pd.DataFrame, filled: np.ndarray, factorized: dict[int, tuple]) -> np.ndarray:
+def _total_rows(cells: np.ndarray, filled: np.ndarray, factorized: dict[int, tuple]) -> np.ndarray:
     """Rows whose first non-empty cell is JUMLAH, TOTAL and the like (`factorized`: columns' codes and values)."""
     n = filled.shape[0]
     out = np.zeros(n, dtype=bool)
@@ -796,11 +809,18 @@ def _total_rows(frame: pd.DataFrame, filled: np.ndarray, factorized: dict[int, t
         rows = np.flatnonzero(first == j)
         if j in factorized:
             codes, values = factorized[j]
-            words = np.array([_total_word(u) for u in values] + [False])
-            out[rows] = words[codes[rows]]
+            codes = codes[rows]
+        else:  # an unmatched column, mostly a numbering one: only its text cells can hold such a word
+            rows = rows[np.array([type(v) is str for v in cells[rows, j].tolist()], dtype=bool)]
+            codes, uniques = pd.factorize(cells[rows, j], use_na_sentinel=True)
+            values = uniques.tolist()
+        words = np.zeros(len(values) + 1, dtype=bool)  # the last slot: an empty cell (code -1)
+        if len(rows) < len(values):  # only the values these rows hold: a few rows can sit in a column of thousands
+            held = np.unique(codes[codes >= 0]).tolist()
+            words[held] = [_total_word(values[k]) for k in held]
         else:
-            codes, uniques = pd.factorize(frame.iloc[rows, j].to_numpy(dtype=object), use_na_sentinel=True)
-            out[rows] = np.array([_total_word(u) for u in uniques.tolist()] + [False])[codes]
+            words[:-1] = [_total_word(v) for v in values]
+        out[rows] = words[codes]
     return out
 
 
@@ -829,7 +849,7 @@ def _signature_start(values: list[object]) -> bool:
 
 def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column]) -> Table:
     """The data rows under the header: blank, numbering, total and signature rows dropped."""
-    body = grid.cells.iloc[header_row + 1:]
+    body = grid.cells.to_numpy(dtype=object)[header_row + 1:]  # a view: the grid is one block of objects
     row_numbers = np.arange(header_row + 1, len(grid.cells)) + grid.first_row
     positions = [c.position for c in columns.values()]
     known = grid.body_factorized if header_row == 0 else None
@@ -839,13 +859,13 @@ def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column]) ->
     end = len(body)
     # signature block: the table ends at its first line
     for i in np.flatnonzero((count >= 1) & (count <= 2)):
-        if _signature_start(list(body.iloc[i])):
+        if _signature_start(list(body[i])):
             keep[i:] = False
             end = i
             break
     special = _total_rows(body, nonempty, factorized)  # total and numbering rows: never data
     filled_rows = np.flatnonzero(count > 0)
-    if len(filled_rows) and _is_numbering(list(body.iloc[filled_rows[0]])):
+    if len(filled_rows) and _is_numbering(list(body[filled_rows[0]])):
         special[filled_rows[0]] = True
     keep &= ~special
     keep &= nonempty[:, positions].any(axis=1) if positions else False
@@ -858,9 +878,8 @@ def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column]) ->
             overflow = None
         else:
             keep |= overflow
-    values = body.iloc[keep, positions].copy()
-    values.columns = list(columns)
-    values.index = range(len(values))
+    values = _raw_values(body, columns)
+    rows = np.flatnonzero(keep)
     known = {c.position for c in columns.values()}
     header_cells = _row_candidates(grid, header_row)
     seen_fields = set()
@@ -883,7 +902,9 @@ def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column]) ->
     for name, c in columns.items():
         if c.position in nested:  # the rejected cells, not the raw lists, so the report shows their text
             codes, uniques = coded[name]
-            values[name] = pd.Series([*uniques, None], dtype=object).to_numpy()[codes]
+            cells = values[name].to_numpy(dtype=object).copy()  # the grid's own cells stay as read
+            cells[rows] = pd.Series([*uniques, None], dtype=object).to_numpy()[codes]
+            values[name] = cells
     if overflow is not None and columns:
         _reject_overflow(grid, header_row, body, overflow, keep, columns, values, coded)
     if grid.undecodable:
@@ -892,10 +913,22 @@ def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column]) ->
         where = "" if grid.header_given else f" di bawah judul kolom (baris {header_row + grid.first_row})"
         warnings.append({"row": None, "column": None, "value": None,
                          "message": f"tidak ada baris data{where}; tidak ada yang dimuat"})
-    return Table(kind, grid.name, columns, values, numbers, warnings, coded)
+    return Table(kind, grid.name, columns, values, rows, numbers, warnings, coded)
 
 
-def _overflow_rows(grid: Grid, header_row: int, body: pd.DataFrame, nonempty: np.ndarray, end: int,
+def _raw_values(body: np.ndarray, columns: dict[str, Column]) -> pd.DataFrame:
+    """The raw cells under the header, one column per field (read only for messages, so never copied row by row).
+
+    The columns are views of the grid when the fields take at least half of its columns; else a copy of theirs, so
+    that a wide grid is not kept alive until validation by a few of its columns.
+    """
+    if 2 * len(columns) >= body.shape[1]:
+        return pd.DataFrame({name: body[:, c.position] for name, c in columns.items()}, dtype=object, copy=False)
+    return pd.DataFrame(body[:, [c.position for c in columns.values()]], columns=list(columns), dtype=object,
+                        copy=False)
+
+
+def _overflow_rows(grid: Grid, header_row: int, body: np.ndarray, nonempty: np.ndarray, end: int,
                    special: np.ndarray) -> np.ndarray | None:
     """CSV data rows (not totals, above any signature block) with a value beyond the header's fields, or None."""
     counts = grid.field_counts
@@ -907,7 +940,7 @@ def _overflow_rows(grid: Grid, header_row: int, body: pd.DataFrame, nonempty: np
     beyond = nonempty[:, fields:].any(axis=1) & ~special
     beyond[end:] = False
     for i in np.flatnonzero(beyond):  # few rows: a lone space after a trailing delimiter is not a value
-        if not any(_text(v) for v in body.iloc[i, fields:]):
+        if not any(_text(v) for v in body[i, fields:]):
             beyond[i] = False
     return beyond if beyond.any() else None
 
@@ -921,16 +954,16 @@ def _line(values: list[object], delimiter: str | None) -> str:
     return line if len(line) <= 120 else line[:119] + "…"
 
 
-def _reject_overflow(grid: Grid, header_row: int, body: pd.DataFrame, overflow: np.ndarray, keep: np.ndarray,
+def _reject_overflow(grid: Grid, header_row: int, body: np.ndarray, overflow: np.ndarray, keep: np.ndarray,
                      columns: dict[str, Column], values: pd.DataFrame, coded: dict[str, tuple]) -> None:
     """Reject each CSV row with more fields than the header: its first matched cell carries the reason."""
     fields = int(grid.field_counts[header_row])
     sign = _DELIMITER_NAMES.get(grid.delimiter, "pemisah")
     first = min(columns.values(), key=lambda c: c.position)
     codes, uniques = coded[first.field][0].copy(), list(coded[first.field][1])
-    column = list(columns).index(first.field)
+    cells = values[first.field].to_numpy(dtype=object).copy()  # the grid's own cells stay as read
     for pos, i in zip(np.flatnonzero(overflow[keep]), np.flatnonzero(overflow)):
-        row = list(body.iloc[i])
+        row = list(body[i])
         last = max(c for c, v in enumerate(row) if _text(v)) + 1
         reason = (f"jumlah kolom lebih banyak dari judul kolom: baris ini berisi nilai sampai kolom ke-{last}, "
                   f"sedangkan judul kolom hanya {fields} kolom (kemungkinan ada {sign} tanpa tanda kutip di dalam "
@@ -938,7 +971,8 @@ def _reject_overflow(grid: Grid, header_row: int, body: pd.DataFrame, overflow: 
         cell = RejectedCell(_text(row[first.position]), reason)
         uniques.append(cell)
         codes[pos] = len(uniques) - 1
-        values.iat[pos, column] = cell
+        cells[i] = cell
+    values[first.field] = cells
     coded[first.field] = (codes, uniques)
 
 

@@ -159,7 +159,9 @@ def writing(db_path: Path):
     try:
         with snapshot.writing(db_path) as con:
             if _stored_schema_version(con) != schema_version():  # a new database, or built by an older version
+                con.execute("begin transaction")  # one commit for the whole schema, not one per statement
                 ensure_schema(con)
+                con.execute("commit")
             yield con
     except snapshot.WriterBusy as exc:
         raise LoadError(str(exc)) from exc
@@ -296,8 +298,8 @@ def _upsert(con: duckdb.DuckDBPyConnection, kind: spec.Kind, rows: pa.Table,
                                [offices]).fetchall()[0][0]
         if not existing:  # nothing to compare with or replace: insert as is
             con.execute(f"insert into {target} select *, ?, ?, ? from staged_rows", [file_name, loaded_at, run_id])
-            counts = con.execute("select sumber_sheet, count(*) from staged_rows group by all").fetchall()
-            return {sheet: (n, 0) for sheet, n in counts}, set(offices)
+            counts = rows.column("sumber_sheet").value_counts().to_pylist()
+            return {c["values"]: (c["counts"], 0) for c in counts}, set(offices)
         con.execute(f"create or replace temp table changed as select s.* from staged_rows s anti join {table} t "
                     f"on {_same(_data_columns(kind), 's', 't')}")
     finally:
@@ -363,7 +365,9 @@ def _dedupe_across_sheets(con: duckdb.DuckDBPyConnection, sheets: list[Sheet], k
         return
     key = list(spec.KINDS[kind_name].key)
     parts = [sh.validated.rows.select([*key, "sumber_baris"]).append_column(
-        "urutan_sheet", pa.array([n] * sh.validated.rows.num_rows, type=pa.int32())) for n, sh in enumerate(sheets)]
+        "urutan_sheet", pa.repeat(pa.scalar(n, pa.int32()), sh.validated.rows.num_rows)) for n, sh in enumerate(sheets)]
+    if not _may_repeat(parts, key):
+        return
     con.register("sheet_keys", pa.concat_tables(parts))
     keys = ", ".join(key)  # identifiers from spec.py
     repeats = con.execute(f"""
@@ -384,6 +388,18 @@ def _dedupe_across_sheets(con: duckdb.DuckDBPyConnection, sheets: list[Sheet], k
         dropped = pa.array([r for r, *_ in found], type=pa.int64())
         v.rows = v.rows.filter(pa.compute.invert(pa.compute.is_in(v.rows.column("sumber_baris"), dropped)))
         v.errors.sort(key=lambda e: (e["row"] is None, e["row"] or 0))
+
+
+def _may_repeat(parts: list[pa.Table], key: list[str]) -> bool:
+    """Whether a key can be in two of these sheets (False: the window query would find no repeat)."""
+    # Both tests cost a fraction of the window's sort and use its equality (nulls equal, text by its bytes). The
+    # first is the usual case: sheets split by year or month share no date, so no key.
+    for name in key:  # a key column whose values no two sheets share
+        distinct = [pa.compute.unique(part.column(name)) for part in parts]
+        if sum(map(len, distinct)) == len(pa.compute.unique(pa.chunked_array(distinct))):
+            return False
+    keys = pa.concat_tables(parts).select(key)  # else: every key distinct
+    return keys.group_by(key, use_threads=False).aggregate([]).num_rows < keys.num_rows
 
 
 def _add_references(refs: References, v: Validated) -> None:
@@ -471,8 +487,8 @@ def _commit(con: duckdb.DuckDBPyConnection, plans: list[FilePlan], started, user
             kind = spec.KINDS[kind_name]
             for plan in plans:
                 sheets = [sh for sh in plan.sheets if plan.ok and sh.table.kind == kind_name]
-                tables = [sh.validated.rows.append_column("sumber_sheet", pa.array(
-                    [sh.table.sheet] * sh.validated.rows.num_rows, type=pa.string())) for sh in sheets]
+                tables = [sh.validated.rows.append_column("sumber_sheet", pa.repeat(
+                    pa.scalar(sh.table.sheet, pa.string()), sh.validated.rows.num_rows)) for sh in sheets]
                 if not tables or not sum(t.num_rows for t in tables):
                     continue
                 counts, written = _upsert(con, kind, pa.concat_tables(tables), (plan.path.name, loaded_at, run_id))

@@ -61,6 +61,34 @@ class Validated:
         return len({e["row"] for e in self.errors if e["row"] is not None})
 
 
+class _Columns(dict):
+    """Parsed columns by field name. A column set as codes into its distinct values is made row by row only when
+    something reads it (most never are: the checks and the Arrow conversion work on the distinct values)."""
+
+    def __init__(self):
+        super().__init__()
+        self._coded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def set_coded(self, name: str, codes: np.ndarray, distinct: np.ndarray) -> None:
+        """The column is distinct[codes]."""
+        dict.pop(self, name, None)
+        self._coded[name] = (codes, distinct)
+
+    def coded(self, name: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(codes, distinct values) while the column is still the one set by set_coded."""
+        return self._coded.get(name)
+
+    def __missing__(self, name: str) -> np.ndarray:
+        codes, distinct = self._coded[name]
+        column = distinct[codes]
+        dict.__setitem__(self, name, column)
+        return column
+
+    def __setitem__(self, name: str, column: np.ndarray) -> None:
+        self._coded.pop(name, None)  # a new array: the codes no longer describe it
+        dict.__setitem__(self, name, column)
+
+
 class _Issues:
     """Collects errors and warnings per row position."""
 
@@ -68,10 +96,8 @@ class _Issues:
         self.table = table
         self.errors: list[tuple[int, str, str, str]] = []
         self.warnings: list[tuple[int, str, str, str]] = []
-        self.rejected = np.zeros(len(table.values), dtype=bool)
+        self.rejected = np.zeros(len(table.rows), dtype=bool)
         self._raw: dict[str, np.ndarray] = {}
-        # field → (its parsed array, codes, distinct values): parsed[name] is distinct[codes] while it is that array
-        self.coded: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def header(self, name: str) -> str:
         column = self.table.columns.get(name)
@@ -86,16 +112,13 @@ class _Issues:
             if name not in self.table.values.columns:
                 return ""
             column = self._raw[name] = self.table.values[name].to_numpy(dtype=object)
-        return short(column[i], limit=2000)
+        return short(column[self.table.rows[i]], limit=2000)
 
-    def codes(self, p: dict[str, np.ndarray], name: str) -> tuple[np.ndarray, np.ndarray] | None:
+    def codes(self, p: _Columns, name: str) -> tuple[np.ndarray, np.ndarray] | None:
         """(codes, distinct values) of a parsed column, when it is still the array they describe."""
-        entry = self.coded.get(name)
-        if entry is not None and entry[0] is p[name]:
-            return entry[1], entry[2]
-        return None
+        return p.coded(name)
 
-    def groups(self, p: dict[str, np.ndarray], name: str) -> tuple[np.ndarray, np.ndarray]:
+    def groups(self, p: _Columns, name: str) -> tuple[np.ndarray, np.ndarray]:
         """pd.factorize of a parsed column (codes, -1 for empty; and its distinct values), from its distinct
         values when they are known."""
         coded = self.codes(p, name)
@@ -106,7 +129,7 @@ class _Issues:
         canonical, uniques = pd.factorize(distinct, use_na_sentinel=True)
         return canonical[codes], np.asarray(uniques, dtype=object)
 
-    def isna(self, p: dict[str, np.ndarray], name: str) -> np.ndarray:
+    def isna(self, p: _Columns, name: str) -> np.ndarray:
         coded = self.codes(p, name)
         if coded is None:
             return pd.isna(p[name])
@@ -139,8 +162,8 @@ _CACHE_LIMIT = 200_000
 def _parse_column(codes: np.ndarray, uniques: list, f: spec.Field) -> tuple:
     """Parse each distinct value once (remembered across sheets and files).
 
-    Returns (values, rows with an error, their errors, rows with a warning, their warnings, codes, distinct
-    values), values being distinct[codes].
+    Returns (rows with an error, their errors, rows with a warning, their warnings, codes, distinct values): the
+    parsed column is distinct[codes].
     """
     parse = parser_for(f)
     cache = _CACHES.setdefault((f.parser, f.vocab, f.name == "jumlah_pidana_sebelumnya"), {})
@@ -161,12 +184,13 @@ def _parse_column(codes: np.ndarray, uniques: list, f: spec.Field) -> tuple:
     warnings = np.array([r[2] for r in results], dtype=object)
     bad_distinct = np.array([r[1] is not None for r in results])
     warn_distinct = np.array([r[2] is not None for r in results])
-    codes = np.where(codes < 0, len(results) - 1, codes)
+    if len(codes) and codes.min() < 0:  # empty cells: the last slot (a new array only when there are some)
+        codes = np.where(codes < 0, len(results) - 1, codes)
     none = np.zeros(0, dtype=int)
     bad = np.flatnonzero(bad_distinct[codes]) if bad_distinct.any() else none
     warned = np.flatnonzero(warn_distinct[codes]) if warn_distinct.any() else none
     values[bad_distinct] = None  # a rejected cell has no value
-    return values[codes], bad, errors[codes[bad]], warned, warnings[codes[warned]], codes, values
+    return bad, errors[codes[bad]], warned, warnings[codes[warned]], codes, values
 
 
 def _derive_pidana(tindak: object, pasal: object) -> str | None:
@@ -205,27 +229,27 @@ def validate(table: Table, refs: References, mapping: list[tuple[str, str]],
     kind = spec.KINDS[table.kind]
     load_date = load_date or config.load_date()
     issues = _Issues(table)
-    n = len(table.values)
-    parsed: dict[str, np.ndarray] = {}
+    n = len(table.rows)
+    parsed = _Columns()
     for f in kind.fields:
-        if f.name not in table.values:
-            parsed[f.name] = np.full(n, None, dtype=object)
-            continue
-        coded = table.factorized.get(f.name)
+        if f.name not in table.values:  # no such column: every cell empty
+            coded = (np.full(n, -1, dtype=np.intp), [])
+        else:
+            coded = table.factorized.get(f.name)
         if coded is None:
-            codes, uniques = pd.factorize(table.values[f.name], use_na_sentinel=True)
+            codes, uniques = pd.factorize(table.values[f.name].to_numpy(dtype=object)[table.rows],
+                                          use_na_sentinel=True)
             coded = (codes, uniques.tolist())
-        values, bad, errors, warned, warnings, codes, distinct = _parse_column(*coded, f)
-        issues.coded[f.name] = (values, codes, distinct)
+        bad, errors, warned, warnings, codes, distinct = _parse_column(*coded, f)
+        parsed.set_coded(f.name, codes, distinct)
         if len(bad):
             message = dict(zip(bad.tolist(), errors.tolist()))
             issues.error(bad, f.name, lambda i, m=message, h=issues.header(f.name): f"{h}: {m[i]}")
         if len(warned):
             message = dict(zip(warned.tolist(), warnings.tolist()))
             issues.warn(warned, f.name, lambda i, m=message: m[i])
-        parsed[f.name] = values
 
-    _fill_office(parsed, issues, config.kode_bapas())
+    _fill_office(parsed, config.kode_bapas())
 
     for name in kind.required:
         missing = np.flatnonzero(issues.isna(parsed, name) & ~_has_error(issues, name, n))
@@ -239,16 +263,10 @@ def validate(table: Table, refs: References, mapping: list[tuple[str, str]],
                      table.warnings + issues.as_dicts(issues.warnings))
 
 
-def _fill_office(parsed: dict[str, np.ndarray], issues: _Issues, default: str) -> None:
+def _fill_office(parsed: _Columns, default: str) -> None:
     """An empty kode_bapas is the configured office."""
-    coded = issues.codes(parsed, "kode_bapas")
-    if coded is None:
-        parsed["kode_bapas"] = np.where(pd.isna(parsed["kode_bapas"]), default, parsed["kode_bapas"])
-        return
-    codes, distinct = coded
-    distinct = np.where(pd.isna(distinct), default, distinct)
-    parsed["kode_bapas"] = distinct[codes]
-    issues.coded["kode_bapas"] = (parsed["kode_bapas"], codes, distinct)
+    codes, distinct = parsed.coded("kode_bapas")
+    parsed.set_coded("kode_bapas", codes, np.where(pd.isna(distinct), default, distinct))
 
 
 def _has_error(issues: _Issues, name: str, n: int) -> np.ndarray:
@@ -260,7 +278,7 @@ def _has_error(issues: _Issues, name: str, n: int) -> np.ndarray:
     return flags
 
 
-def _duplicates(kind: spec.Kind, parsed: dict[str, np.ndarray], issues: _Issues) -> None:
+def _duplicates(kind: spec.Kind, parsed: _Columns, issues: _Issues) -> None:
     """A key repeated in one file keeps its first row; each repeat is rejected."""
     live = np.flatnonzero(~issues.rejected)
     if len(live) < 2:
@@ -286,7 +304,7 @@ def _duplicates(kind: spec.Kind, parsed: dict[str, np.ndarray], issues: _Issues)
         issues.error(pos, key_name, f"duplikat: sama dengan baris {int(numbers[original])}")
 
 
-def _arrow(kind_name: str, parsed: dict[str, np.ndarray], accepted: np.ndarray, row_numbers,
+def _arrow(kind_name: str, parsed: _Columns, accepted: np.ndarray, row_numbers,
            issues: _Issues) -> pa.Table:
     kind = spec.KINDS[kind_name]
     arrays, names = [], []
@@ -299,7 +317,7 @@ def _arrow(kind_name: str, parsed: dict[str, np.ndarray], accepted: np.ndarray, 
     return pa.Table.from_arrays(arrays, names=names)
 
 
-def _arrow_column(parsed: dict[str, np.ndarray], name: str, typ: pa.DataType, accepted: np.ndarray,
+def _arrow_column(parsed: _Columns, name: str, typ: pa.DataType, accepted: np.ndarray,
                   issues: _Issues) -> pa.Array:
     """The accepted values of a column as Arrow: each distinct value converted once, then taken."""
     coded = issues.codes(parsed, name)
@@ -375,8 +393,7 @@ def _kehadiran(p, issues: _Issues, refs: References, mapping, load_date) -> None
         unknown = ~issues.rejected & ~issues.isna(p, name) & ~_known(offices, issues.groups(p, name), refs, kind)
         issues.error(np.flatnonzero(unknown), name, lambda i, n=name, lb=kind: f"{lb} tidak dikenal: {p[n][i]}")
     codes, distinct = _map_reasons(issues.groups(p, "alasan"), issues.groups(p, "status_hadir"), mapping)
-    p["kategori_hambatan"] = distinct[codes]
-    issues.coded["kategori_hambatan"] = (p["kategori_hambatan"], codes, distinct)
+    p.set_coded("kategori_hambatan", codes, distinct)
 
 
 def _dates_of(p, issues: _Issues, name: str) -> np.ndarray:

@@ -284,6 +284,30 @@ def test_key_repeated_across_sheets_of_one_file(tmp_path, db):
     assert query(db, "select no_register, nama from klien order by 1") == [("PB-1", "Ani"), ("PB-2", "Budi")]
 
 
+def _hadir(no, register, tanggal):
+    return [no, register, tanggal, "Wajib Lapor", None, "Hadir", None, 1]
+
+
+@pytest.mark.parametrize("second, repeated", [
+    # another month: no date in common with the first sheet (the usual split)
+    ([_hadir(1, "PB-001/2022", D(2022, 3, 1))], []),
+    # every column shares values with the first sheet, yet no key is the same
+    ([_hadir(1, "PB-001/2022", D(2022, 2, 2)), _hadir(2, "PB-002/2022", D(2022, 2, 1))], []),
+    # the same attendance again (no program on either: empty equals empty)
+    ([_hadir(1, "PB-003/2022", D(2022, 2, 5)), _hadir(2, "PB-001/2022", D(2022, 2, 1))],
+     [(7, "duplikat: sama dengan baris 6 (sheet Feb)")]),
+])
+def test_attendance_repeated_across_sheets(tmp_path, db, second, repeated):
+    first = [_hadir(1, "PB-001/2022", D(2022, 2, 1)), _hadir(2, "PB-002/2022", D(2022, 2, 2))]
+    hadir = workbook(tmp_path / "Kehadiran.xlsx", {"Feb": (KEHADIRAN_HEADER, first),
+                                                   "Lain": (KEHADIRAN_HEADER, second)})
+    report = load_files([_klien_book(tmp_path / "klien.xlsx"), hadir], db)
+    by_sheet = {f["sheet"]: f for f in report["files"]}
+    assert [(e["row"], e["message"]) for e in by_sheet["Lain"]["errors"]] == repeated
+    assert by_sheet["Feb"]["errors"] == []
+    assert query(db, "select count(*) from kehadiran") == [(2 + len(second) - len(repeated),)]
+
+
 def test_a_stray_far_away_cell_is_refused_before_reading(tmp_path, db):
     import openpyxl
     wb = openpyxl.Workbook()
