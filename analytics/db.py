@@ -157,18 +157,27 @@ def frame(sql: str, params: dict | list | None = None, db_path: Path | None = No
         used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", sql))
         params = {k: v for k, v in params.items() if k in used}
 
-    def run() -> pd.DataFrame:
+    def run(one_thread: bool = False) -> pd.DataFrame:
         with reader(db_path) as con:
             for name, table in (tables or {}).items():
                 con.register(name, table)
-            return con.execute(sql, params or {}).df()
+            if not one_thread:
+                return con.execute(sql, params or {}).df()
+            threads = con.execute("select current_setting('threads')").fetchone()[0]
+            con.execute("set threads = 1")  # the instance's setting: safe only while nothing else runs
+            try:
+                return con.execute(sql, params or {}).df()
+            finally:
+                con.execute(f"set threads = {int(threads)}")
 
     try:
         with _GATE.shared():
             return run()
     except duckdb.OutOfMemoryException:
-        with _GATE.alone():  # refused while sharing the memory limit: again with the whole limit to itself
-            return run()
+        # Refused while sharing the memory limit: again alone, with the whole limit to itself and one thread (each
+        # thread holds its own buffers: the national risk case frame read from Parquet fits 256MB only so).
+        with _GATE.alone():
+            return run(one_thread=True)
 
 
 def data_version(db_path: Path | None = None) -> str:

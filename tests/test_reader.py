@@ -64,13 +64,16 @@ def _counting_reader(monkeypatch, seen: list, fail_first: bool = False):
         def register(self, name, table):
             pass
 
-        def execute(self, sql, params):
+        def execute(self, sql, params=None):
             with lock:
                 state["calls"] += 1
                 first = state["calls"] == 1
             if fail_first and first:
                 raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
             return self
+
+        def fetchone(self):
+            return ("2",)
 
         def df(self):
             time.sleep(0.05)
@@ -114,6 +117,35 @@ def test_a_statement_refused_for_memory_runs_again_alone(monkeypatch):
     assert results == ["rows"] * 4  # the refused one too, on its second try
     alone = [n for n, is_alone in seen if is_alone]
     assert len(seen) == 5 and alone == [1]  # the retry ran with nothing else running
+
+
+def test_the_retry_alone_runs_on_one_thread_and_restores_the_setting(tmp_path, monkeypatch):
+    path = tmp_path / "a.duckdb"
+    _make(path)
+    threads = "select current_setting('threads') as n"
+    before = int(db.frame(threads, db_path=path)["n"].iloc[0])
+    real, calls = db.reader, []
+
+    class Refusing:  # the first statement is refused for memory, as DuckDB does under the shared limit
+        def __init__(self, cursor):
+            self.cursor = cursor
+
+        def register(self, name, table):
+            self.cursor.register(name, table)
+
+        def execute(self, sql, params=None):
+            raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+
+    @contextmanager
+    def reader(db_path=None):
+        calls.append(1)
+        with real(db_path) as cursor:
+            yield Refusing(cursor) if len(calls) == 1 else cursor
+
+    monkeypatch.setattr(db, "reader", reader)
+    assert int(db.frame(threads, db_path=path)["n"].iloc[0]) == 1  # the second try ran on one thread
+    monkeypatch.setattr(db, "reader", real)
+    assert int(db.frame(threads, db_path=path)["n"].iloc[0]) == before  # and the setting came back
 
 
 def test_a_bad_kueri_baca_is_said_in_indonesian(tmp_path, monkeypatch):
