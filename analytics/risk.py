@@ -959,6 +959,8 @@ _FITTING = threading.Lock()    # one fit at a time in a process: each takes seco
 _STATE = threading.Lock()      # guards _FITS and _REFITS (held only for dictionary operations)
 _FITS: dict[tuple, Fit] = {}   # (path, horizon, revocations, months) -> the newest fit; older versions dropped
 _REFITS: set[tuple] = set()    # keys being refitted in the background
+_FAILED: dict[tuple, Exception] = {}  # keys whose background fit failed: the next page view says why, then retries
+PATIENCE = 20.0                # seconds a page waits for a first fit before saying it is being trained
 MAX_FITS = 4                   # fits kept per process (one per window/revocation choice in use)
 _log = logging.getLogger(__name__)
 
@@ -1004,13 +1006,17 @@ def _refit_in_background(key: tuple) -> None:
         _REFITS.add(key)
 
     def run() -> None:
+        failed = None
         try:
             _refit(key)
-        except Exception:  # noqa: BLE001 - the next page view tries again and shows its own message
+        except Exception as exc:  # noqa: BLE001 - the page shows it (serving) and its next view tries again
             _log.exception("pelatihan ulang model risiko gagal")
+            failed = exc
         finally:
-            with _STATE:
+            with _STATE:  # both at once: a view that sees the failure can start the next try
                 _REFITS.discard(key)
+                if failed is not None:
+                    _FAILED[key] = failed
     threading.Thread(target=run, name="latih-ulang-risiko", daemon=True).start()
 
 
@@ -1031,27 +1037,55 @@ def fitted(horizon: int = DEFAULT_HORIZON, include_revocations: bool = False, pr
     return _refit(key)
 
 
-def serving(horizon: int = DEFAULT_HORIZON, include_revocations: bool = False,
-            db_path: Path | None = None) -> tuple[str, bool]:
+def _failure(key: tuple) -> None:
+    """Raise (once) the error of the last background fit of `key`, if it failed."""
+    with _STATE:
+        failed = _FAILED.pop(key, None)
+    if failed is not None:
+        raise failed
+
+
+def serving(horizon: int = DEFAULT_HORIZON, include_revocations: bool = False, db_path: Path | None = None,
+            patience: float | None = None) -> tuple[str | None, bool]:
     """The data version of the fit the page shows, and whether it is the current one (else a refit is running).
 
-    Waits only when no fit exists yet in this process.
+    The fit runs in the background. With no fit yet in this process the page waits up to `patience` seconds
+    (PATIENCE; a small office's fit takes a few seconds) and then gets (None, False): a first fit at national
+    scale takes minutes, and the page says so instead of hanging. A failed background fit is raised here.
     """
-    fit = fitted(horizon, include_revocations, db_path=db_path, stale_ok=True)
-    return fit.version, fit.version == db.data_version(Path(_key(horizon, include_revocations, None, db_path)[0]))
+    key = _key(horizon, include_revocations, None, db_path)
+    _failure(key)
+    fit = _kept(key)
+    if fit is None:
+        _refit_in_background(key)
+        deadline = time.monotonic() + (PATIENCE if patience is None else patience)
+        while (fit := _kept(key)) is None and time.monotonic() < deadline:
+            _failure(key)
+            time.sleep(0.05)
+        if fit is None:
+            _failure(key)
+            return None, False
+    version = db.data_version(Path(key[0]))
+    if fit.version != version:
+        _refit_in_background(key)
+    return fit.version, fit.version == version
 
 
 def ready(horizon: int = DEFAULT_HORIZON, include_revocations: bool = False, db_path: Path | None = None) -> bool:
-    """Whether the kept fit is the current data version's (never waits)."""
+    """Whether the page should run again: the kept fit is the current data version's, or its fit failed (never
+    waits)."""
     key = _key(horizon, include_revocations, None, db_path)
     fit = _kept(key)
-    return fit is not None and fit.version == db.data_version(Path(key[0]))
+    with _STATE:
+        failed = key in _FAILED
+    return failed or (fit is not None and fit.version == db.data_version(Path(key[0])))
 
 
 def forget() -> None:
     """Drop every kept fit (tests)."""
     with _STATE:
         _FITS.clear()
+        _FAILED.clear()
 
 
 def validate(horizon: int = DEFAULT_HORIZON, include_revocations: bool = False, prediction_months: int | None = None,

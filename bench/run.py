@@ -448,7 +448,9 @@ def record_concurrency(prefix: str, scale: str, out: dict, peer: dict | None, no
           goal="0 galat", met=not out["errors"] and not out["tracebacks"],
           note=(listed + "; " if listed else "") + f"{len(out['tracebacks'])} traceback di log server"
                + (f" ({'; '.join(traced[:3])})" if traced else "")
-               + f"; {out['loads']} kali muat selesai selama sesi berjalan")
+               + f"; {out['loads']} kali muat selesai selama sesi berjalan; {out['training']} tampilan Risiko "
+               "selesai dengan «model sedang dilatih» (belum ada model untuk data ini; bukan galat, tetapi "
+               "tanpa angka model)")
     entry(f"{prefix}.writer_run.median", scale, rounded(out["load_median"], 2), "s",
           note=f"satu putaran penulis selama sesi ({out['loads']} kali): `etl load` Kehadiran demo"
                + (" + `etl export`" if "parquet" in prefix else "") + "; halaman yang terbuka dimuat ulang "
@@ -459,7 +461,8 @@ def print_concurrency(title: str, out: dict) -> None:
     print(f"\n{title}: {out['views']} tampilan dalam {out['seconds']:.0f} s; median {fmt_s(out['median'])}, "
           f"p95 {fmt_s(out['p95'])}, maks {fmt_s(out['max'])}; {len(out['errors'])} galat; muat selesai "
           f"{out['loads']} kali (median {fmt_s(out['load_median'])}); halaman dimuat ulang otomatis setelah muat: "
-          f"{out['refreshes']} kali (median {fmt_s(out['refresh_median'])})")
+          f"{out['refreshes']} kali (median {fmt_s(out['refresh_median'])}); Risiko «model sedang dilatih»: "
+          f"{out['training']} kali")
     for page, times in sorted(out["by_page"].items(), key=lambda kv: -statistics.median(kv[1])):
         print(f"   {page:<30}{len(times):>4} x  median {statistics.median(times):6.2f} s  maks {max(times):6.2f} s")
     for e in out["errors"][:20]:
@@ -528,7 +531,8 @@ def serve(scale: str, source: Path, work: Path, args, memory: bool, concurrency:
                       f"p95 {fmt_s(alone['p95'])}, maks {fmt_s(alone['max'])}; {len(alone['errors'])} galat")
                 entry("concurrency.one_session.median", scale, rounded(alone["median"], 2), "s",
                       note=f"{alone['timed']} tampilan: 5 akun demo bergiliran, satu sesi websocket sekaligus, "
-                           f"tanpa muat; p95 {fmt_s(alone['p95'])}; {len(alone['errors'])} galat")
+                           f"tanpa muat; p95 {fmt_s(alone['p95'])}; {len(alone['errors'])} galat; Risiko «model "
+                           f"sedang dilatih» {alone['training']} kali")
                 say(f"{args.sessions} sesi menekan Masuk pada saat yang sama …")
                 before = len(server.tracebacks())
                 burst = sessions.summary(asyncio.run(sessions.login_burst(server.url, args.sessions, args.timeout)))

@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 FRIENDLY_ERROR = "Maaf, terjadi kesalahan"  # app.py's message when a page fails (the detail goes to the log)
+TRAINING = "Model risiko sedang dilatih untuk data ini."  # halaman/risiko.py: no fit yet, the page says so
 USERS = ("kepala", "pk1", "analis", "kanwil", "operator")  # the demo accounts, one per role
 LOGIN_TITLE = "Masuk"  # app.py's only page before login
 PASSWORD = "{user}-demo-2026"
@@ -198,6 +199,7 @@ class Run:
     titles: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     menu: list[str] = field(default_factory=list)  # the visible pages of the navigation this run sent
+    training: bool = False                       # Risiko said its model is still being trained (no figures yet)
 
 
 @dataclass
@@ -209,6 +211,7 @@ class View:
     started: float
     seconds: float | None
     errors: list[str]
+    training: bool = False  # the page finished with «model sedang dilatih» instead of its figures
 
 
 class WsSession:
@@ -300,6 +303,8 @@ class WsSession:
             body = element.alert.body.strip()
             if body.startswith(FRIENDLY_ERROR) or element.alert.format == element.alert.ERROR:
                 self._error(run, f"st.error: {body[:80]}")
+            elif body.startswith(TRAINING):
+                run.training = True
         elif what in ("text_input", "button"):
             widget = getattr(element, what)
             self.widgets[widget.label] = widget.id
@@ -370,7 +375,7 @@ class WsSession:
             errors.append(error)
             self.errors.append(error)
         seconds = (run.finished - start) if run and run.finished and not error else None
-        return View(self.user, page_title, self.url, start, seconds, errors)
+        return View(self.user, page_title, self.url, start, seconds, errors, bool(run and run.training))
 
     async def login(self) -> View:
         """Fill in the login form and press Masuk; the view ends when the role's first page has run."""
@@ -511,7 +516,8 @@ def summary(views: list[View]) -> dict:
         return times[min(len(times) - 1, max(0, int(round(q * (len(times) - 1)))))]
     return {"views": len(views), "timed": len(times), "median": statistics.median(times) if times else None,
             "p95": pct(0.95), "max": times[-1] if times else None,
-            "errors": [f"{v.user}/{v.page}: {e}" for v in views for e in v.errors]}
+            "errors": [f"{v.user}/{v.page}: {e}" for v in views for e in v.errors],
+            "training": sum(v.training for v in views)}
 
 
 # ------------------------------------------------------------------------------------- a real browser

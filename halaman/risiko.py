@@ -9,6 +9,7 @@ from ui import audit_view_once, cached, chart, context, download, guard
 PAGE = "Risiko"
 CLIENTS = ("klien",)
 ATTENDANCE = ("klien", "kehadiran")
+TRAINING = "Model risiko sedang dilatih untuk data ini."  # the benchmark counts the views that showed it
 guard("risiko")
 ctx = context()
 st.title("Risiko Residivisme")
@@ -22,8 +23,22 @@ left, right = st.columns([1, 2])
 horizon = left.selectbox("Jendela hasil (bulan sejak mulai bimbingan)", risk.HORIZONS,
                          index=risk.HORIZONS.index(risk.DEFAULT_HORIZON), key="risiko_jendela")
 revocations = right.toggle("Hitung pencabutan (DICABUT) dalam jendela sebagai kegagalan", key="risiko_cabut")
-# after a load the model is refitted in the background; until then the page shows the previous fit and says so
+# the model is fitted in the background: after a load the page shows the previous fit and says so; with no fit
+# yet (a first visit at national scale takes minutes) it says the model is being trained instead of hanging
 model_version, current = risk.serving(horizon, revocations, ctx.db_path)
+
+
+@st.fragment(run_every=5)
+def _wait_for_model() -> None:
+    if risk.ready(horizon, revocations, ctx.db_path):
+        st.rerun(scope="app")
+
+
+if model_version is None:
+    st.info(f"{TRAINING} Pada data sebesar ini pelatihan memerlukan beberapa menit; halaman ini diperbarui sendiri "
+            "begitu model siap, dan halaman lain tetap dapat dibuka sementara itu.")
+    _wait_for_model()
+    st.stop()
 
 
 def model(function):
@@ -38,11 +53,6 @@ if not current:
             f"halaman ini (kategori model, risiko terprediksi, kartu model) masih dari data s.d. "
             f"{fmt.date(dt.date.fromisoformat(report['as_of']))}; halaman ini diperbarui sendiri begitu model baru "
             f"siap.")
-
-    @st.fragment(run_every=5)
-    def _wait_for_model() -> None:
-        if risk.ready(horizon, revocations, ctx.db_path):
-            st.rerun(scope="app")
     _wait_for_model()
 if not validation.ok:
     st.warning(report["reason"])

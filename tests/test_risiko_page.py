@@ -164,3 +164,36 @@ def test_page_without_enough_events_says_so_and_shows_no_model(page, tmp_path_fa
     assert not any(t.startswith("Kalibrasi") for t in titles) and "Kartu skor" not in _texts(at)
     assert not [m for m in at.metric if m.label.startswith("AUC")]
     assert _list(at)["Kategori model"].tolist() == [risk.NO_MODEL]
+
+
+def test_a_first_fit_that_takes_long_is_announced_not_waited_for(page, office, tmp_path, monkeypatch):
+    """National scale: a first fit takes minutes; the page says the model is being trained and comes back."""
+    import shutil
+    import threading
+    import time
+    copy = tmp_path / "bapas.duckdb"
+    shutil.copyfile(office, copy)
+    release, real = threading.Event(), risk._fit
+
+    def slow(*args):
+        assert release.wait(120)
+        return real(*args)
+
+    monkeypatch.setattr(risk, "_fit", slow)
+    monkeypatch.setattr(risk, "PATIENCE", 0.3)
+    risk.forget()
+    try:
+        at = page("kepala", copy)
+        assert not at.exception and not at.error
+        assert [i.value for i in at.info if i.value.startswith("Model risiko sedang dilatih untuk data ini.")]
+        assert not _chart_titles(at) and _list(at) is None  # nothing half-drawn
+        release.set()
+        deadline = time.monotonic() + 120
+        while not risk.ready(db_path=copy) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        at = page("kepala", copy)
+        assert not at.exception and not at.error and len(_chart_titles(at)) == 6
+        assert not [i for i in at.info if "sedang dilatih" in i.value]
+    finally:
+        release.set()
+        risk.forget()

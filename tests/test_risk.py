@@ -533,3 +533,25 @@ def test_after_a_load_the_page_gets_the_previous_fit_at_once_and_the_new_one_whe
     calls.clear()
     assert risk.fitted(12, db_path=copy).version == db.data_version(copy) and len(calls) == 1
     risk.forget()
+
+
+def test_a_failed_background_fit_is_said_once_then_tried_again(office, tmp_path, monkeypatch):
+    copy = tmp_path / "bapas.duckdb"
+    shutil.copyfile(office, copy)
+    calls = []
+
+    def broken(*args):
+        calls.append(args)
+        raise db.DataUnavailable("basis data tidak dapat dibaca: rusak")
+
+    monkeypatch.setattr(risk, "_fit", broken)
+    risk.forget()
+    try:
+        with pytest.raises(db.DataUnavailable, match="rusak"):  # within the page's patience: said at once
+            risk.serving(12, db_path=copy, patience=30)
+        assert len(calls) == 1
+        with pytest.raises(db.DataUnavailable, match="rusak"):  # the next view tries again, not a stored answer
+            risk.serving(12, db_path=copy, patience=30)
+        assert len(calls) == 2
+    finally:
+        risk.forget()
