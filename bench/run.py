@@ -168,18 +168,20 @@ def duckdb_floor(files: dict[str, list[Path]], fmt: str, work: Path) -> float:
     return seconds
 
 
-def etl_load(files: dict[str, list[Path]], work: Path) -> tuple[float, int, list[str]]:
+def etl_load(files: dict[str, list[Path]], work: Path) -> tuple[float, int, list[str], dict[str, float]]:
     """load_files (the code of `python -m etl load`) into a fresh database, ten offices per run as the demo does."""
     from etl.demo import NATIONAL_BATCH
     from etl.load import load_files
     db = work / f"load-{time.perf_counter_ns()}.duckdb"
     offices = len(next(iter(files.values())))
-    rows, problems = 0, []
+    rows, problems, stages = 0, [], {}
     start = time.perf_counter()
     for lo in range(0, offices, NATIONAL_BATCH):
         batch = [paths[i] for paths in files.values() for i in range(lo, min(lo + NATIONAL_BATCH, offices))]
         report = load_files(batch, db, kind=None, user="bench")
         rows += sum(f["rows_loaded"] for f in report["files"])
+        for name, seconds in report["tahap_detik"].items():
+            stages[name] = stages.get(name, 0.0) + seconds
         problems += [f"{Path(f['file']).name}: {f['status']}, {f['rows_rejected']} ditolak"
                      for f in report["files"] if f["status"] != "loaded" or f["rows_rejected"]]
     seconds = time.perf_counter() - start
@@ -188,7 +190,16 @@ def etl_load(files: dict[str, list[Path]], work: Path) -> tuple[float, int, list
             shutil.rmtree(f, ignore_errors=True)
         else:
             f.unlink(missing_ok=True)
-    return seconds, rows, problems
+    return seconds, rows, problems, stages
+
+
+STAGE_NOTES = {
+    "membaca": "membaca berkas dan mengenali judul kolom (extract)",
+    "salinan": "salinan basis data untuk penulis, checkpoint dan penggantian (etl/snapshot.py)",
+    "memeriksa": "pemeriksaan baris per kolom (validate)",
+    "menulis": "upsert ke tabel (insert, arsip baris yang diganti)",
+    "tabel_turunan": "membangun ulang tabel turunan kantor yang dimuat (MATERIALISED)",
+}
 
 
 def etl_national(offices: int) -> None:
@@ -200,7 +211,7 @@ def etl_national(offices: int) -> None:
         for fmt, paths in sources.items():
             say(f"ETL nasional {fmt}: lantai DuckDB, load_files, lantai lagi ({offices} kantor)")
             floors = [duckdb_floor(paths, fmt, work)]
-            seconds, rows, problems = etl_load(paths, work)
+            seconds, rows, problems, stages = etl_load(paths, work)
             floors.append(duckdb_floor(paths, fmt, work))
             floor = statistics.median(floors)
             note = f"{offices} kantor, {sum(len(p) for p in paths.values())} berkas"
@@ -212,6 +223,9 @@ def etl_national(offices: int) -> None:
                   floor=round(rows / floor), ratio=round(seconds / floor, 2),
                   goal=f"≤ {GOAL_ETL:g}× lantai (DuckDB read_{fmt})", met=seconds / floor <= GOAL_ETL,
                   note=f"{rows:,} baris".replace(",", "."))
+            for name, part in stages.items():  # where the time goes (etl.load.Stages): each stage next to the floor
+                entry(f"etl.{fmt}.tahap.{name}", "national", round(part, 2), "s", floor=round(floor, 2),
+                      ratio=round(part / floor, 2), note=STAGE_NOTES.get(name))
 
 
 # ----------------------------------------------------------------------------------------------- pages

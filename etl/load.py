@@ -419,11 +419,19 @@ def load_files(paths: list[Path], db_path: Path | str | None = None, kind: str |
     say = progress or (lambda message, fraction: None)
     db = config.db_path(db_path)
     started = config.now().replace(tzinfo=None)
-    plans = _plans(paths, kind, say)
+    stages = Stages()
+    with stages("membaca"):
+        plans = _plans(paths, kind, say)
     say("Menyiapkan salinan basis data", 0.4)
-    with writing(db) as con:
-        _validate(con, plans, say)
-        return _commit(con, plans, started, user, say)
+    with stages("salinan"):  # the copy of the database, then its checkpoint and rename (less what is inside)
+        with writing(db) as con:
+            with stages("memeriksa"):
+                _validate(con, plans, say)
+            report = _commit(con, plans, started, user, say, stages)
+    inside = ("memeriksa", "menulis", "tabel_turunan")
+    stages.seconds["salinan"] = round(stages.seconds["salinan"] - sum(stages.seconds[n] for n in inside), 3)
+    report["tahap_detik"] = {n: stages.seconds[n] for n in ("membaca", "salinan", *inside)}
+    return report
 
 
 def preview_files(paths: list[Path], db_path: Path | str | None = None, kind: str | None = None,
@@ -476,27 +484,53 @@ def _dedupe_across_sheets_of_kind(con, plan: FilePlan, kind_name: str) -> None:
     _dedupe_across_sheets(con, [s for s in plan.sheets if s.table.kind == kind_name], kind_name)
 
 
-def _commit(con: duckdb.DuckDBPyConnection, plans: list[FilePlan], started, user, say: Progress) -> dict:
+def _write(con: duckdb.DuckDBPyConnection, plans: list[FilePlan], when: tuple) -> set[str]:
+    """Upsert the accepted sheets, kinds in load order; returns the offices of the rows written."""
+    loaded_at, run_id = when
+    offices = set()
+    for kind_name in spec.LOAD_ORDER:
+        kind = spec.KINDS[kind_name]
+        for plan in plans:
+            sheets = [sh for sh in plan.sheets if plan.ok and sh.table.kind == kind_name]
+            tables = [sh.validated.rows.append_column("sumber_sheet", pa.repeat(
+                pa.scalar(sh.table.sheet, pa.string()), sh.validated.rows.num_rows)) for sh in sheets]
+            if not tables or not sum(t.num_rows for t in tables):
+                continue
+            counts, written = _upsert(con, kind, pa.concat_tables(tables), (plan.path.name, loaded_at, run_id))
+            offices |= written
+            for sh in sheets:
+                sh.inserted, sh.updated = counts.get(sh.table.sheet, (0, 0))
+    return offices
+
+
+class Stages:
+    """Seconds spent in each stage of a load (for the benchmark and the command line's --json)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - start, 3)
+
+
+def _commit(con: duckdb.DuckDBPyConnection, plans: list[FilePlan], started, user, say: Progress,
+            stages: Stages) -> dict:
     say("Menulis ke basis data", 0.75)
     loaded_at = config.now().replace(tzinfo=None)
     con.execute("begin transaction")
     try:
         run_id = con.execute("select coalesce(max(id_muat), 0) + 1 from muat_run").fetchall()[0][0]
-        touched_budget, offices = False, set()
-        for kind_name in spec.LOAD_ORDER:
-            kind = spec.KINDS[kind_name]
-            for plan in plans:
-                sheets = [sh for sh in plan.sheets if plan.ok and sh.table.kind == kind_name]
-                tables = [sh.validated.rows.append_column("sumber_sheet", pa.repeat(
-                    pa.scalar(sh.table.sheet, pa.string()), sh.validated.rows.num_rows)) for sh in sheets]
-                if not tables or not sum(t.num_rows for t in tables):
-                    continue
-                counts, written = _upsert(con, kind, pa.concat_tables(tables), (plan.path.name, loaded_at, run_id))
-                offices |= written
-                for sh in sheets:
-                    sh.inserted, sh.updated = counts.get(sh.table.sheet, (0, 0))
-                touched_budget |= kind_name == "anggaran"
-        materialise(con, offices)
+        with stages("menulis"):
+            offices = _write(con, plans, (loaded_at, run_id))
+        touched_budget = any(plan.ok and sh.table.kind == "anggaran" and sh.validated.rows.num_rows
+                             for plan in plans for sh in plan.sheets)
+        with stages("tabel_turunan"):
+            materialise(con, offices)
         if touched_budget:
             _flag_over_ceiling(con)
             for plan in plans:

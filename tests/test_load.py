@@ -1,11 +1,13 @@
 """Golden tests of the loader: office workbooks in, exact rows and rejections out."""
 import datetime as dt
+import random
 
+import duckdb
 import pandas as pd
 import pytest
 
 from etl import config
-from etl.load import MATERIALISED, load_files
+from etl.load import MATERIALISED, ensure_schema, load_files
 from tests.builders import KEHADIRAN_HEADER, KLIEN_HEADER, klien_row, plain_csv, workbook
 from tests.conftest import cli_json, query, run_cli
 
@@ -428,3 +430,37 @@ def test_command_line_help_and_usage_errors_are_indonesian():
     wrong = subprocess.run([sys.executable, "-m", "etl", "load"], capture_output=True, text=True, timeout=60)
     assert wrong.returncode == 2
     assert "argumen wajib belum diisi: FILE" in wrong.stderr and "required" not in wrong.stderr
+
+
+def _streaks(statuses: list[str]) -> tuple[int, int]:
+    """Longest and current run of TIDAK_HADIR, counted the plain way."""
+    longest = current = 0
+    for status in statuses:
+        current = current + 1 if status == "TIDAK_HADIR" else 0
+        longest = max(longest, current)
+    return longest, current
+
+
+def test_missed_report_streaks_match_a_plain_count_on_random_histories():
+    con = duckdb.connect(":memory:")
+    ensure_schema(con)
+    rng = random.Random(7)
+    expected, rows = {}, []
+    for n in range(300):
+        office, client = f"BAPAS-{n % 3}", f"PB-{n:03d}"
+        statuses = rng.choices(["HADIR", "TERLAMBAT", "IZIN", "TIDAK_HADIR"], weights=[3, 1, 1, 4],
+                               k=rng.randint(1, 25))
+        expected[(office, client)] = _streaks(statuses)
+        start = D(2023, 1, 1)
+        # stored out of date order, with other activities in between that must not break or extend a run
+        for day, status in rng.sample(list(enumerate(statuses)), len(statuses)):
+            rows.append((office, client, start + dt.timedelta(days=7 * day), "WAJIB_LAPOR", status))
+            if rng.random() < 0.3:
+                rows.append((office, client, start + dt.timedelta(days=7 * day + 1), "BIMBINGAN_KEAGAMAAN",
+                             "TIDAK_HADIR"))
+    con.executemany("insert into kehadiran (kode_bapas, no_register, tanggal, jenis_kegiatan, status_hadir) "
+                    "values (?, ?, ?, ?, ?)", rows)
+    found = {(o, c): (longest, current) for o, c, longest, current in con.execute(
+        "select kode_bapas, no_register, mangkir_terpanjang, mangkir_saat_ini from v_mangkir_beruntun").fetchall()}
+    assert found == expected
+    assert any(c > 0 for _, c in expected.values()) and any(c == 0 for _, c in expected.values())

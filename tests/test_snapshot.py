@@ -172,3 +172,14 @@ def test_cli_undo_and_backups(tmp_path, db):
     restored = run_cli("backups", "--db", db, "--restore", listed[0])  # the file as it was before the undo
     assert restored.returncode == 0, restored.stderr
     assert query(db, "select count(*) from klien") == [(2,)]
+
+
+def test_a_load_reports_the_seconds_of_each_stage(tmp_path, db):
+    started = time.perf_counter()
+    report = load_files([_klien_book(tmp_path / "a.xlsx", ["Ani", "Budi"])], db)
+    elapsed = time.perf_counter() - started
+    stages = report["tahap_detik"]
+    assert list(stages) == ["membaca", "salinan", "memeriksa", "menulis", "tabel_turunan"]
+    assert all(seconds >= 0 for seconds in stages.values())
+    # the stages cover the load: together they are its time, less the rounding and the call itself
+    assert 0.5 * elapsed <= sum(stages.values()) <= elapsed + 0.005

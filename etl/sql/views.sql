@@ -86,29 +86,27 @@ where jenis_kegiatan = 'WAJIB_LAPOR'
 group by all;
 
 -- one row per client: longest and current (latest) run of consecutive missed wajib lapor
--- (one pass over the reports, so that a filter on kode_bapas reaches the scan: the per-office rebuild in etl/load.py)
+-- (one window over the reports, partitioned by office, so that a filter on kode_bapas reaches the scan: the
+-- per-office rebuild in etl/load.py). A run of missed reports shares the number of reports not missed before it.
 create or replace view v_mangkir_beruntun as
 with reports as (
     select
-        kode_bapas, no_register, tanggal,
-        status_hadir = 'TIDAK_HADIR' as mangkir,
-        row_number() over w - row_number() over (partition by kode_bapas, no_register,
-            status_hadir = 'TIDAK_HADIR' order by tanggal) as run_id,
-        row_number() over (partition by kode_bapas, no_register order by tanggal desc) as dari_akhir
+        kode_bapas, no_register, status_hadir = 'TIDAK_HADIR' as mangkir,
+        count(*) filter (where status_hadir is distinct from 'TIDAK_HADIR') over (
+            partition by kode_bapas, no_register order by tanggal, status_hadir rows unbounded preceding) as run_id
     from kehadiran
     where jenis_kegiatan = 'WAJIB_LAPOR'
-    window w as (partition by kode_bapas, no_register order by tanggal)
 ),
 runs as (
-    select kode_bapas, no_register, mangkir, run_id, count(*) as panjang, min(dari_akhir) as jarak_dari_akhir
+    select kode_bapas, no_register, run_id, count(*) filter (where mangkir) as panjang
     from reports
     group by all
 )
 select
     kode_bapas,
     no_register,
-    coalesce(max(panjang) filter (where mangkir), 0) as mangkir_terpanjang,
-    coalesce(max(panjang) filter (where mangkir and jarak_dari_akhir = 1), 0) as mangkir_saat_ini
+    max(panjang) as mangkir_terpanjang,
+    arg_max(panjang, run_id) as mangkir_saat_ini  -- the run the latest report belongs to (0 if it was not missed)
 from runs
 group by all;
 
