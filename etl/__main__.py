@@ -85,6 +85,10 @@ def _load(args) -> int:
         print(json.dumps(out, ensure_ascii=False, default=str))
     else:
         print(_summary(report))
+    if report.get("id_muat") is None:
+        print("tidak ada baris yang dapat dimuat (semua baris ditolak, atau tidak ada baris data); basis data "
+              "tidak diubah", file=sys.stderr)
+        return 1
     return 1 if any(f["status"] == "rejected" for f in report["files"]) else 0
 
 

@@ -47,6 +47,10 @@ WHOLE_DB_INPUTS = {
 Progress = Callable[[str, float], None]
 
 
+class _NothingToWrite(Exception):
+    """Every row of the run was rejected (or there were none): the database is left as it is."""
+
+
 class LoadError(Exception):
     """The run could not start (e.g. the database is in use); the message is for the user."""
 
@@ -414,7 +418,7 @@ def load_files(paths: list[Path], db_path: Path | str | None = None, kind: str |
     """Load files into the database: each file all or nothing, the accepted ones in one transaction.
 
     The load is written into a new snapshot that replaces the database only once complete, so readers never
-    wait and never see half a load.
+    wait and never see half a load. A run with no row to write changes nothing (report's id_muat is None).
     """
     say = progress or (lambda message, fraction: None)
     db = config.db_path(db_path)
@@ -423,11 +427,20 @@ def load_files(paths: list[Path], db_path: Path | str | None = None, kind: str |
     with stages("membaca"):
         plans = _plans(paths, kind, say)
     say("Menyiapkan salinan basis data", 0.4)
-    with stages("salinan"):  # the copy of the database, then its checkpoint and rename (less what is inside)
-        with writing(db) as con:
-            with stages("memeriksa"):
-                _validate(con, plans, say)
-            report = _commit(con, plans, started, user, say, stages)
+    try:
+        with stages("salinan"):  # the copy of the database, then its checkpoint and rename (less what is inside)
+            with writing(db) as con:
+                with stages("memeriksa"):
+                    _validate(con, plans, say)
+                if not any(plan.ok and sheet.validated.rows.num_rows for plan in plans for sheet in plan.sheets):
+                    raise _NothingToWrite  # the copy is dropped: no run recorded, no backup used up
+                report = _commit(con, plans, started, user, say, stages)
+    except _NothingToWrite:
+        say("Tidak ada baris yang dapat dimuat; basis data tidak diubah", 1.0)
+        return {"files": [entry for entry, _sheet, _plan in _entries(plans)], "id_muat": None,
+                "tahap_detik": {"membaca": stages.seconds["membaca"],
+                                "salinan": round(stages.seconds["salinan"] - stages.seconds["memeriksa"], 3),
+                                "memeriksa": stages.seconds["memeriksa"]}}
     inside = ("memeriksa", "menulis", "tabel_turunan")
     stages.seconds["salinan"] = round(stages.seconds["salinan"] - sum(stages.seconds[n] for n in inside), 3)
     report["tahap_detik"] = {n: stages.seconds[n] for n in ("membaca", "salinan", *inside)}

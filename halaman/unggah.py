@@ -33,6 +33,10 @@ st.caption("Muat spreadsheet bulanan ke basis data. Setiap berkas diperiksa lebi
            "di halaman ini.")
 
 
+NOTHING_TO_LOAD = ("Tidak ada baris yang dapat dimuat: semua baris ditolak (alasannya di atas) atau tidak ada baris "
+                   "data. Perbaiki berkas, lalu unggah lagi; basis data tidak diubah.")
+
+
 def _safe_name(name: str) -> str:
     """The uploaded file's own name, without folders or characters a file system refuses."""
     base = re.sub(r"[\x00-\x1f/\\:*?\"<>|]", "_", Path(name.replace("\\", "/")).name).strip(" .")
@@ -170,6 +174,10 @@ def _load(paths: list[Path], kind: str | None) -> None:
         bar.empty()
         st.error(f"Data tidak dimuat: {UNEXPECTED} Data yang sudah ada tidak berubah.")
         return
+    if report.get("id_muat") is None:  # every row rejected (the data changed since the check): nothing written
+        bar.empty()
+        st.warning(NOTHING_TO_LOAD)
+        return
     shutil.rmtree(paths[0].parent, ignore_errors=True)  # loaded: the copies are no longer needed
     rows = sum(e["rows_loaded"] for e in report["files"])
     audit("MUAT_DATA", PAGE, rows, f"muat nomor {report.get('id_muat')}: " + ", ".join(p.name for p in paths))
@@ -222,11 +230,13 @@ if uploads:
             _rejected_downloads(paths, report, key)
             ready = [e for e in report["files"] if e["status"] == "loaded"]
             total = sum(e["rows_loaded"] for e in ready)
-            if ready:
+            if total:
                 st.info(f"Bila dimuat: {fmt.number(total)} baris dari {len(ready)} sheet/berkas. Baris dengan "
                         "kunci yang sudah ada menggantikan baris lama (yang lama disimpan, sehingga muat dapat "
                         "dibatalkan).")
-            if st.button("Muat", type="primary", key="unggah_muat", disabled=not ready):
+            elif ready:
+                st.warning(NOTHING_TO_LOAD)
+            if st.button("Muat", type="primary", key="unggah_muat", disabled=not total):
                 _load(paths, kind)
 else:
     st.info("Belum ada berkas dipilih. Templat kosong per jenis data ada di bagian bawah halaman.")

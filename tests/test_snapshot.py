@@ -14,7 +14,7 @@ from analytics import db as reader_db
 from etl import snapshot
 from etl.load import LoadError, load_files, preview_files, undo_run
 from tests.builders import KLIEN_HEADER, klien_row, workbook
-from tests.conftest import ROOT, query
+from tests.conftest import ROOT, query, run_cli
 
 DATA_TABLES = ("klien", "kehadiran", "klien_arsip", "kehadiran_arsip")
 
@@ -183,3 +183,29 @@ def test_a_load_reports_the_seconds_of_each_stage(tmp_path, db):
     assert all(seconds >= 0 for seconds in stages.values())
     # the stages cover the load: together they are its time, less the rounding and the call itself
     assert 0.5 * elapsed <= sum(stages.values()) <= elapsed + 0.005
+
+
+def test_a_run_whose_every_row_is_rejected_changes_nothing(tmp_path, db):
+    load_files([_klien_book(tmp_path / "a.xlsx", ["Ani"])], db)
+    kept, runs, version = snapshot.backups(db), query(db, "select count(*) from muat_run"), reader_db.data_version(db)
+    inode = os.stat(db).st_ino
+    bad = workbook(tmp_path / "salah.xlsx", {"Data": (KLIEN_HEADER, [klien_row(1, "PB-7", "Budi", mulai="kemarin"),
+                                                                   klien_row(2, "PB-8", "Cici", mulai="-")])})
+    for _ in range(snapshot.KEEP + 1):  # more than the backups kept: none of them may be pushed out
+        report = load_files([bad], db)
+        assert report["id_muat"] is None
+        [entry] = report["files"]
+        assert (entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == (2, 0, 2)
+        assert len({e["row"] for e in entry["errors"]}) == 2
+    assert os.stat(db).st_ino == inode and reader_db.data_version(db) == version
+    assert snapshot.backups(db) == kept and query(db, "select count(*) from muat_run") == runs
+    assert not list(db.parent.glob(f"{db.name}.baru-*"))
+
+
+def test_the_command_line_says_nothing_was_loaded_and_fails(tmp_path, db):
+    bad = workbook(tmp_path / "salah.xlsx", {"Data": (KLIEN_HEADER, [klien_row(1, "PB-7", "Budi", mulai="kemarin")])})
+    done = run_cli("load", bad, "--db", db)
+    assert done.returncode == 1
+    assert "dimuat 0, ditolak 1" in done.stdout
+    assert "tidak ada baris yang dapat dimuat" in done.stderr and "basis data tidak diubah" in done.stderr
+    assert not db.exists()

@@ -371,3 +371,15 @@ def test_upload_folders_of_ended_sessions_are_swept(page):
         import shutil
         shutil.rmtree(stale, ignore_errors=True)
         shutil.rmtree(fresh, ignore_errors=True)
+
+
+def test_a_file_whose_every_row_is_rejected_cannot_be_loaded(page, tmp_path):
+    bad = workbook(tmp_path / "salah.xlsx", {"Data Klien": (KLIEN_HEADER, [
+        klien_row(1, "A-009", "Budi", mulai="kemarin"), klien_row(2, "A-010", "Cici", mulai="belum diisi")])})
+    at = page("operator")
+    _upload(at, bad)
+    at = page.go(at)
+    assert not at.exception
+    assert at.button(key="unggah_muat").disabled
+    assert "Tidak ada baris yang dapat dimuat" in _texts(at, "warning")
+    assert "Bila dimuat" not in _texts(at, "info")
