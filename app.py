@@ -62,11 +62,12 @@ def ensure_database() -> None:
         return
     from etl.demo import build_demo
 
-    st.info("Basis data belum ada. Data demo sedang dibuat (sekitar setengah menit)…")
+    notice = st.info("Basis data belum ada. Data demo sedang dibuat (sekitar setengah menit)…")
     bar = st.progress(0.0, text="Menyiapkan data demo")
     build_demo(path, path.parent / "demo", progress=lambda message, fraction: bar.progress(
         min(max(float(fraction), 0.0), 1.0), text=message))
     bar.empty()
+    notice.empty()  # built: the login form follows without the notice
 
 
 def is_demo(path: Path) -> bool:

@@ -195,6 +195,7 @@ def test_fresh_start_builds_the_demo_database(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=240).run()
     assert not at.exception and db.is_file()
     assert [t.value for t in at.title] == ["Dasbor Pokmas Lipas"]
+    assert not [i.value for i in at.info if "sedang dibuat" in i.value]  # built: the notice is gone
     at.text_input(key="masuk_nama").input("kepala")
     at.text_input(key="masuk_sandi").input(PASSWORDS["kepala"])
     at.button[0].click().run()
