@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import db, format as fmt
+from analytics.charts_anggaran import money_scale
 from analytics.viewer import PAGES, AccessDenied, Viewer, identity_columns
 
 PAGE = "jelajah"
@@ -427,7 +428,7 @@ def require(viewer: Viewer) -> None:
 def dataset(name: str) -> Dataset:
     """The catalogue entry, or ValueError for a name that is not in it."""
     if name not in DATASETS:
-        raise ValueError(f"dataset tidak dikenal: {name}")
+        raise ValueError(f"kumpulan data tidak dikenal: {name}")
     return DATASETS[name]
 
 
@@ -568,7 +569,7 @@ def _measure_sql(data: Dataset, key: str, viewer: Viewer) -> str:
     if key == "klien":
         client = client_key(data.name, viewer)
         if client is None:
-            raise ValueError("dataset ini tidak memuat klien")
+            raise ValueError("kumpulan data ini tidak memuat klien")
         return f'count(distinct "kode_bapas" || \'|\' || "{client}")'
     if kind == "rasio":
         ratio = next((r for r in data.ratios if r.name == name), None)
@@ -831,6 +832,20 @@ def default_chart(spec: Exploration, frame: pd.DataFrame) -> str | None:
     return "tumpuk" if additive and frame[spec.by[1]].nunique(dropna=False) <= 12 else "panas"
 
 
+def _value_axis(values: pd.Series, formatter, label: str) -> tuple[float, str, dict]:
+    """How a measure's values are drawn: (factor to plot them with, axis title, axis settings) in Indonesian
+    numbers: 1.234,5 with a thousands point from four digits on, no 'k'/'M'/'B', rupiah in rb/jt/M."""
+    axis = dict(separatethousands=True, exponentformat="none")
+    if formatter is fmt.percent:
+        return 100, f"{label} (%)", {**axis, "ticksuffix": "%"}
+    if formatter is fmt.rupiah:
+        shown = [abs(float(v)) for v in values if not pd.isna(v)]
+        divisor, suffix, words = money_scale(max(shown, default=0))
+        return 1 / divisor, f"{label} ({words})", {**axis, "tickprefix": "Rp ", "ticksuffix": suffix,
+                                                   "tickformat": ",~f"}
+    return 1, label, axis
+
+
 def figure(frame: pd.DataFrame, spec: Exploration, viewer: Viewer, chart: str | None = None,
            measure: str | None = None) -> go.Figure | None:
     """The result as a chart in the house style (None when there is nothing to draw)."""
@@ -840,8 +855,6 @@ def figure(frame: pd.DataFrame, spec: Exploration, viewer: Viewer, chart: str | 
     measure = measure or spec.measures[0]
     m_label = measure_label(spec.dataset, measure, viewer)
     formatter = measure_format(spec.dataset, measure)
-    percent = formatter is fmt.percent
-    scale = 100 if percent else 1
     # time on x when there is a time dimension; the other dimension is the colour (or the y of a heat map)
     by = sorted(spec.by, key=lambda k: ":" not in k) if chart in ("garis", "panas") else list(spec.by)
     x_key, colour_key = by[0], (by[1] if len(by) > 1 else None)
@@ -850,27 +863,31 @@ def figure(frame: pd.DataFrame, spec: Exploration, viewer: Viewer, chart: str | 
     title = f"{m_label} menurut {x_label.lower()}" + (
         f" dan {dimension_label(spec.dataset, colour_key).lower()}" if colour_key else "")
     fig = go.Figure()
-    y_title = m_label + (" (%)" if percent else "")
-    hover = "%{x}<br>%{y:,.1f}%<extra>%{fullData.name}</extra>" if percent else \
-        "%{x}<br>%{y:,}<extra>%{fullData.name}</extra>"
+    tallest = data.groupby(x_key, dropna=False)[measure].sum() if chart == "tumpuk" else data[measure]
+    scale, y_title, value_axis = _value_axis(tallest, formatter, m_label)
+    shown = (lambda v: "–" if pd.isna(v) else formatter(v))  # hover says what the table says
     if chart == "panas":
         if colour_key is None:
             colour_key, x_key = x_key, None
         xs = list(dict.fromkeys(value_label(x_key, v) for v in data[x_key])) if x_key else [m_label]
         ys = list(dict.fromkeys(value_label(colour_key, v) for v in data[colour_key]))
         grid = pd.DataFrame(index=ys, columns=xs, dtype=float)
+        words = pd.DataFrame("–", index=ys, columns=xs)
         for _, row in data.iterrows():
             x = value_label(x_key, row[x_key]) if x_key else m_label
-            grid.loc[value_label(colour_key, row[colour_key]), x] = row[measure] * scale \
-                if not pd.isna(row[measure]) else None
-        fig.add_heatmap(z=grid.to_numpy(), x=xs, y=ys, colorscale="Blues", colorbar=dict(title=y_title),
-                        hovertemplate="%{x}<br>%{y}<br>%{z:,.1f}<extra></extra>")
+            y = value_label(colour_key, row[colour_key])
+            grid.loc[y, x] = row[measure] * scale if not pd.isna(row[measure]) else None
+            words.loc[y, x] = shown(row[measure])
+        fig.add_heatmap(z=grid.to_numpy(), x=xs, y=ys, text=words.to_numpy(), colorscale="Blues",
+                        colorbar=dict(title=y_title, **value_axis),
+                        hovertemplate="%{x}<br>%{y}<br>%{text}<extra></extra>")
         fig.update_layout(yaxis=dict(title=dimension_label(spec.dataset, colour_key), autorange="reversed",
                                      type="category"),
                           xaxis=dict(title=x_label if x_key else "", type="category"))
     else:
         x_order = list(dict.fromkeys(value_label(x_key, v) for v in data[x_key]))
         values = [None] if colour_key is None else list(data[colour_key].drop_duplicates())
+        hover = "%{x}<br>%{customdata}<extra>%{fullData.name}</extra>"
         for value in values:
             if colour_key is None:
                 part, name = data, m_label
@@ -879,18 +896,19 @@ def figure(frame: pd.DataFrame, spec: Exploration, viewer: Viewer, chart: str | 
                 name = value_label(colour_key, value)
             x = [value_label(x_key, v) for v in part[x_key]]
             y = [None if pd.isna(v) else float(v) * scale for v in part[measure]]
+            said = [shown(v) for v in part[measure]]
             if chart == "garis":
-                fig.add_scatter(x=x, y=y, name=name, mode="lines+markers", hovertemplate=hover)
+                fig.add_scatter(x=x, y=y, name=name, mode="lines+markers", customdata=said, hovertemplate=hover)
             else:
-                fig.add_bar(x=x, y=y, name=name, hovertemplate=hover)
+                fig.add_bar(x=x, y=y, name=name, customdata=said, hovertemplate=hover)
         fig.update_layout(barmode="stack" if chart == "tumpuk" else "group",
                           xaxis=dict(title=x_label, type="category", categoryorder="array", categoryarray=x_order),
-                          yaxis=dict(title=y_title, ticksuffix="%" if percent else ""),
+                          yaxis=dict(title=y_title, **value_axis),
                           showlegend=colour_key is not None)
         if colour_key is not None:
             fig.update_layout(legend=dict(title=dict(text=dimension_label(spec.dataset, colour_key) + ":",
                                                      side="left")))
-    fig.update_layout(template="bapas", title=title, height=440)
+    fig.update_layout(template="bapas", title=title, height=440, separators=",.")
     return fig
 
 

@@ -93,14 +93,23 @@ MESSAGES = {
     "data": "Data belum dapat dibaca: {rincian}",
     "gagal": "Kueri gagal dijalankan. Periksa kueri Anda atau coba lagi; bila terus terjadi, hubungi operator.",
 }
+# The {rincian} of a DuckDB error whose wording `indonesian_detail` does not know (DuckDB's own text is then shown
+# only folded away, as `SandboxError.detail`).
+GENERAL_DETAILS = {
+    "sintaks": "periksa ejaan kata kunci, koma, tanda kurung dan tanda kutip.",
+    "katalog": "ada nama tabel atau fungsi di kueri yang tidak ada.",
+    "kolom": "periksa nama kolom, jenis nilainya dan pengelompokannya (GROUP BY).",
+    "nilai": "ada nilai yang tidak cocok dengan jenis datanya, atau perhitungan yang tidak dapat dilakukan.",
+}
 
 
 class SandboxError(Exception):
     """A refused or failed query; the message is for the user (Indonesian, no traceback)."""
 
-    def __init__(self, kind: str, message: str):
+    def __init__(self, kind: str, message: str, detail: str | None = None):
         super().__init__(message)
         self.kind = kind
+        self.detail = detail  # DuckDB's own (English) text, only when the message could not say what it says
 
 
 @dataclass(frozen=True)
@@ -123,6 +132,158 @@ def _first_line(exc: BaseException) -> str:
     return re.sub(r"^[A-Za-z ]+Error: ", "", text).strip()
 
 
+# --- DuckDB's error messages in Indonesian ---------------------------------------------------------------------
+
+_TYPE_WORDS = (
+    (r"U?(INT\d*|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|INTEGER_LITERAL|LONG|SHORT", "bilangan bulat"),
+    (r"DOUBLE|FLOAT\d*|REAL|DECIMAL|NUMERIC", "bilangan desimal"),
+    (r"DATE", "tanggal"),
+    (r"TIMESTAMP.*|DATETIME", "tanggal dan jam"),
+    (r"TIME( WITH TIME ZONE)?|TIMETZ", "jam"),
+    (r"INTERVAL", "selang waktu"),
+    (r"BOOL(EAN)?", "ya/tidak (true/false)"),
+    (r"VARCHAR|STRING_LITERAL|STRING|TEXT|CHAR", "teks"),
+    (r"BLOB|BYTEA", "data biner"),
+    (r".*\[\d*\]|LIST.*", "daftar"),
+    (r"STRUCT.*", "struktur"),
+    (r'"?NULL"?', "kosong (NULL)"),
+)
+
+
+def type_words(name: str) -> str:
+    """A DuckDB type in an analyst's words: 'INT32' → 'bilangan bulat', 'DECIMAL(10,2)' → 'bilangan desimal'."""
+    bare = name.strip().upper()
+    if not bare.endswith("]"):
+        bare = re.sub(r"\(.*\)$", "", bare).strip()
+    return next((words for pattern, words in _TYPE_WORDS if re.fullmatch(pattern, bare)), name.strip())
+
+
+def _quoted(names) -> str:
+    """'«a»', '«a» atau «b»', '«a», «b» atau «c»'."""
+    shown = [f"«{n}»" for n in names]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " atau " + shown[-1]
+
+
+def _arguments(text: str) -> list[str]:
+    """The argument types of 'f(VARCHAR, DECIMAL(10,2))' (commas inside brackets kept)."""
+    parts, depth, current = [], 0, ""
+    for char in text:
+        depth += (char in "([") - (char in ")]")
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [p.strip() for p in parts + [current] if p.strip()]
+
+
+def _kinds(types) -> str:
+    """'teks', 'tanggal dan bilangan bulat' (the same words once)."""
+    words = list(dict.fromkeys(type_words(t) for t in types))
+    if not words:
+        return "tanpa nilai"
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " dan " + words[-1]
+
+
+def _candidates(text: str, label: str) -> list[str]:
+    """The quoted names after DuckDB's 'Candidate …:' line."""
+    found = re.search(rf"^{label}:[ :]*(.+)$", text, re.MULTILINE)
+    return re.findall(r'"([^"]+)"', found.group(1)) if found else []
+
+
+def _maybe(names) -> str:
+    """DuckDB's suggestions, the closest three at most."""
+    return f"; mungkin maksud Anda {_quoted(names[:3])}?" if names else "."
+
+
+def _function(name: str, arguments: str) -> str:
+    """What to say about a function (or operator) that takes no values of these types."""
+    what = "operasi" if not re.match(r"\w", name) else "fungsi"
+    return (f"{what} «{name}» tidak dapat dipakai pada nilai berjenis {_kinds(_arguments(arguments))}; ubah jenis "
+            "nilainya dulu, mis. CAST(kolom AS DOUBLE) atau CAST(kolom AS DATE).")
+
+
+def indonesian_detail(message: str, tables=None) -> str | None:
+    """The common DuckDB error messages as one Indonesian sentence naming what they name (None: not one of them).
+
+    `message` is DuckDB's text as raised (kind prefix, 'Did you mean', candidates and the 'LINE 1:' pointer
+    included). With `tables`, a table DuckDB suggests is named only if it is one of them.
+    """
+    text = re.sub(r"^[A-Za-z ]+Error: ", "", (message or "").strip())
+    head = text.split("\n")[0].strip()
+    suggested = re.findall(r'^Did you mean "([^"]+)"\?', text, re.MULTILINE)
+
+    if found := re.fullmatch(r'syntax error at or near "(.*)"', head):
+        return (f"ada yang salah di dekat «{found[1]}»; periksa ejaan kata kunci, koma, tanda kurung dan tanda "
+                "kutip di sekitarnya.")
+    if head == "syntax error at end of input":
+        return ("kueri berakhir sebelum lengkap; mungkin ada tanda kurung yang belum ditutup atau bagian yang belum "
+                "ditulis.")
+    if head in ("unterminated string literal", "unterminated quoted string"):
+        return "ada teks yang tanda kutip tunggalnya (') belum ditutup."
+    if head == "unterminated quoted identifier":
+        return 'ada nama yang tanda kutip gandanya (") belum ditutup.'
+
+    if found := re.fullmatch(r'Table with name "(.+)" does not exist because schema "(.+)" does not exist\.', head):
+        return f"tabel «{found[1]}» tidak ada: awalan «{found[2]}» tidak dikenal; tulis nama tabelnya saja."
+    if found := re.fullmatch(r'Table with name "?(.+?)"? does not exist!', head):
+        kept = [n for n in suggested if tables is None or n in tables]
+        return f"tabel «{found[1]}» tidak ada" + _maybe(kept)
+    if found := re.fullmatch(r'(?:\w+ )?Function with name "?(.+?)"? does not exist!', head):
+        return f"fungsi «{found[1]}» tidak ada" + _maybe(suggested)
+    if found := re.fullmatch(r'Catalog "(.+)" does not exist!?', head):
+        return f"basis data «{found[1]}» tidak dikenal; tulis nama tabelnya saja."
+
+    if found := re.match(r'Referenced column "?(.+?)"? not found in FROM clause', head):
+        return f"kolom «{found[1]}» tidak ada di tabel yang dipakai" + _maybe(_candidates(text, "Candidate bindings"))
+    if found := re.fullmatch(r'Table "(.+)" does not have a column named "(.+)"', head):
+        return (f"tabel «{found[1]}» tidak punya kolom «{found[2]}»"
+                + _maybe(_candidates(text, "Candidate bindings")))
+    if found := re.fullmatch(r'Referenced table "(.+)" not found!', head):
+        return (f"tabel atau alias «{found[1]}» tidak dikenal di kueri ini"
+                + _maybe(_candidates(text, "Candidate tables")))
+    if found := re.match(r'Ambiguous reference to column name "(.+)" \(use: (.+)\)', head):
+        choices = re.findall(r"'([^']+)'", found[2])
+        return (f"kolom «{found[1]}» ada di lebih dari satu tabel; sebutkan tabelnya"
+                + (f", mis. {_quoted(choices)}." if choices else "."))
+    if found := re.match(r'column "(.+)" must appear in the GROUP BY clause', head):
+        return (f"kolom «{found[1]}» harus dicantumkan di GROUP BY atau dipakai di dalam fungsi agregat "
+                "(count, sum, avg, …).")
+    if found := re.match(r"GROUP BY term out of range - should be between (\d+) and (\d+)", head):
+        return f"nomor kolom di GROUP BY di luar jangkauan; harus antara {found[1]} dan {found[2]}."
+    if head.startswith("aggregate function calls cannot be nested"):
+        return ("fungsi agregat tidak boleh berada di dalam fungsi agregat lain (mis. sum(count(*))); hitung "
+                "dulu di subkueri atau WITH.")
+    if found := re.match(r"No function matches the given name and argument types '(.+?)\((.*)\)'", head):
+        return _function(found[1], found[2])
+    if found := re.match(r'Could not choose a best candidate function for the function call "(.+?)\((.*)\)"', head):
+        return _function(found[1], found[2])
+    if found := re.match(r"Cannot compare values of type (.+?) and type (.+?) - an explicit cast is required", head):
+        return (f"nilai berjenis {type_words(found[1])} tidak dapat dibandingkan dengan nilai berjenis "
+                f"{type_words(found[2])}; samakan jenisnya dengan CAST.")
+
+    if found := re.search(r"""Could not convert string (['"])(.*)\1 to (.+)$""", head):
+        return f"teks «{found[2]}» tidak dapat diubah menjadi {type_words(found[3])}."
+    if found := re.match(r'invalid date field format: "(.*)"', head):
+        return (f"teks «{found[1]}» tidak dapat diubah menjadi tanggal; tulis tanggal sebagai 'TTTT-BB-HH', "
+                "mis. '2026-01-31'.")
+    if found := re.match(r'invalid timestamp field format: "(.*)"', head):
+        return (f"teks «{found[1]}» tidak dapat diubah menjadi tanggal dan jam; tulis sebagai 'TTTT-BB-HH JJ:MM:DD', "
+                "mis. '2026-01-31 08:30:00'.")
+    if found := re.match(r'date field value out of range: "(.*)"', head):
+        return f"tanggal «{found[1]}» tidak ada di kalender (bulan 1–12, hari sesuai bulannya)."
+    if found := re.match(r"Type (\S+) with value (.+) can't be cast because the value is out of range for the "
+                         r"destination type (\S+)", head):
+        return f"nilai «{found[2]}» di luar jangkauan jenis {type_words(found[3])} yang dituju."
+    if found := re.match(r"Division by zero in expression \((.+)\)\.(\s|$)", head):
+        return (f"pembagian dengan nol pada «{found[1]}»; bungkus pembaginya dengan NULLIF(pembagi, 0) agar "
+                "hasilnya kosong.")
+    if re.match(r"Overflow in \w+ of ", head):
+        return ("hasil perhitungan terlalu besar untuk jenis bilangannya; ubah dulu ke jenis yang lebih besar, "
+                "mis. CAST(kolom AS DOUBLE).")
+    return None
+
+
 # --- the walls ------------------------------------------------------------------------------------------------
 
 def statement(sql: str) -> str:
@@ -136,7 +297,7 @@ def statement(sql: str) -> str:
     try:
         statements = parser.extract_statements(text)
     except duckdb.ParserException as exc:
-        raise _error("sintaks", rincian=_first_line(exc)) from None
+        raise _duckdb_error("sintaks", exc) from None
     except (duckdb.Error, ValueError) as exc:  # a statement type the Python API does not know
         raise _error("jenis", jenis="yang tidak dikenal") from exc
     finally:
@@ -236,14 +397,32 @@ def explain(exc: BaseException, time_limit: float, tables) -> SandboxError:
     if isinstance(exc, duckdb.InvalidInputException) and "locked" in detail:
         return _error("pengaturan")
     if isinstance(exc, duckdb.ParserException):
-        return _error("sintaks", rincian=detail)
+        return _duckdb_error("sintaks", exc)
     if isinstance(exc, duckdb.CatalogException):
-        return _error("katalog", rincian=detail, tabel=", ".join(tables))
+        return _duckdb_error("katalog", exc, tables)
     if isinstance(exc, duckdb.BinderException):
-        return _error("kolom", rincian=detail)
+        return _duckdb_error("kolom", exc)
     if isinstance(exc, (duckdb.ConversionException, duckdb.InvalidInputException, duckdb.OutOfRangeException)):
-        return _error("nilai", rincian=detail)
-    return _error("gagal")
+        return _duckdb_error("nilai", exc)
+    error = _error("gagal")
+    if isinstance(exc, duckdb.Error):
+        error.detail = _original(exc)
+    return error
+
+
+def _original(exc: BaseException) -> str:
+    """DuckDB's text without the 'LINE 1: …' pointer (the query is on the screen already)."""
+    return re.split(r"\n\s*LINE \d+:", str(exc).strip())[0].strip()
+
+
+def _duckdb_error(kind: str, exc: BaseException, tables=()) -> SandboxError:
+    """A DuckDB error of a known kind, said in Indonesian; DuckDB's own text kept aside when it could not be."""
+    detail = indonesian_detail(str(exc), list(tables))
+    words = {"tabel": ", ".join(tables)} if kind == "katalog" else {}
+    error = _error(kind, rincian=detail or GENERAL_DETAILS[kind], **words)
+    if detail is None:
+        error.detail = _original(exc)
+    return error
 
 
 def execute(request: dict):
@@ -320,7 +499,7 @@ def run(sql: str, viewer: Viewer, db_path: Path | None = None, row_limit: int = 
             raise _error("waktu", detik=_number(time_limit))
         raise _error("memori" if child.returncode == -getattr(signal, "SIGABRT", 0) else "gagal")
     if not answer["ok"]:
-        raise SandboxError(answer["kind"], answer["message"])
+        raise SandboxError(answer["kind"], answer["message"], answer.get("detail"))
     import pyarrow as pa
     table = pa.ipc.open_stream(payload).read_all()
     frame = table.to_pandas(date_as_object=True)
@@ -439,7 +618,8 @@ def _child() -> int:
         if len(payload) > RESULT_MAX_MB * 2**20:
             raise _error("besar")
     except SandboxError as exc:
-        out.write(json.dumps({"ok": False, "kind": exc.kind, "message": str(exc)}).encode() + b"\n")
+        out.write(json.dumps({"ok": False, "kind": exc.kind, "message": str(exc), "detail": exc.detail}).encode()
+                  + b"\n")
         return 0
     except MemoryError:
         error = _error("memori")

@@ -76,10 +76,10 @@ def _filter(name: str, column: jl.Column):
 # --- Penjelajah -------------------------------------------------------------------------------------------------
 def _explorer() -> None:
     names = list(jl.DATASETS)
-    name = st.selectbox("Dataset", names, format_func=lambda n: jl.DATASETS[n].label, key="j_dataset")
+    name = st.selectbox("Kumpulan data", names, format_func=lambda n: jl.DATASETS[n].label, key="j_dataset")
     data = jl.dataset(name)
     st.markdown(f"**{data.grain}** {data.description}")
-    with st.expander("Kolom dataset ini"):
+    with st.expander("Kolom kumpulan data ini"):
         st.dataframe(jl.column_table(name, viewer), hide_index=True, width="stretch")
 
     filterable = jl.filterable(name)
@@ -139,9 +139,9 @@ def _explorer() -> None:
         return
     shown = list(spec.measures)
     focus = shown[0] if len(shown) == 1 else st.selectbox(
-        "Ukuran untuk pivot dan grafik", shown, format_func=offered.get, key=f"j_fokus_{name}")
+        "Ukuran untuk tabel silang dan grafik", shown, format_func=offered.get, key=f"j_fokus_{name}")
     if len(spec.by) == 2:
-        st.markdown("**Pivot**")
+        st.markdown("**Tabel silang (pivot)**")
         st.dataframe(jl.pivot(result, spec, viewer, focus), width="stretch")
     kinds = {"otomatis": "Otomatis (garis untuk waktu, batang, bertumpuk atau peta panas)", **jl.CHARTS}
     st.selectbox("Jenis grafik", list(kinds), format_func=kinds.get, key=chart_key)
@@ -185,6 +185,9 @@ with sql_tab:
     outcome = st.session_state.get("j_sql_hasil")
     if isinstance(outcome, sb.SandboxError):
         st.error(str(outcome))
+        if outcome.detail:  # DuckDB's own words only where the message above could not say them in Indonesian
+            with st.expander("Rincian teknis (pesan asli DuckDB, bahasa Inggris)"):
+                st.code(outcome.detail, language=None, wrap_lines=True)
     elif outcome is not None:
         note = (f"{fmt.number(len(outcome.frame))} baris · {fmt.number(outcome.seconds, 1)} detik")
         if outcome.truncated:

@@ -242,7 +242,7 @@ def test_groups_beyond_the_limit_are_cut_and_said(demo_db, monkeypatch):
 
 
 @pytest.mark.parametrize("spec, message", [
-    (E("nasabah"), "dataset tidak dikenal"),
+    (E("nasabah"), "kumpulan data tidak dikenal"),
     (E("klien", by=("nama",)), "kolom tidak dapat dipakai"),
     (E("klien", by=("pseudonim",)), "kolom tidak dapat dipakai"),
     (E("klien", by=("kecamatan; drop table klien",)), "kolom tidak dapat dipakai"),
@@ -351,6 +351,37 @@ def test_charts_and_pivot_of_a_two_way_result(demo_db):
         jl.measure_format("klien", "baris")(first["baris"])
     assert jl.pivot(frame, spec, KEPALA, "bagian:sejahtera").iloc[0, 0].endswith("%")
     assert jl.figure(jl.explore(E("klien"), KEPALA, demo_db), E("klien"), KEPALA) is None
+
+
+@pytest.mark.parametrize("name, key, values, title, axis, hover", [
+    ("klien", "baris", [3500, 4023], "Jumlah baris", {}, ["3.500", "4.023"]),
+    ("klien", "rata:umur_saat_mulai", [31.256, 1234.5], "Rata-rata umur saat mulai", {}, ["31,26", "1.234,50"]),
+    ("anggaran", "rasio:serapan", [0.125, 0.9], "Serapan (realisasi ÷ pagu) (%)", {"ticksuffix": "%"},
+     ["12,5%", "90,0%"]),
+    ("anggaran", "jumlah:realisasi", [1_500_000_000, 250_000_000], "Jumlah realisasi (miliar rupiah)",
+     {"tickprefix": "Rp ", "ticksuffix": " M", "tickformat": ",~f"}, ["Rp1.500.000.000", "Rp250.000.000"]),
+])
+def test_chart_numbers_are_written_the_indonesian_way(name, key, values, title, axis, hover):
+    by = jl.DEFAULT_BY[name][0]
+    spec = E(name, by=(by,), measures=(key,))
+    dates = [D(2026, 1, 1), D(2026, 2, 1)]
+    frame = pd.DataFrame({by: dates if ":" in by else ["A", "B"], key: values})
+    scale = {"%": 100, " M": 1e-9}.get(axis.get("ticksuffix"), 1)
+    for chart in ("batang", "garis", "panas"):
+        fig = jl.figure(frame, spec, KEPALA, chart)
+        assert fig.layout.separators == ",."  # thousands '.', decimals ','
+        if chart == "panas":
+            bar = fig.data[0].colorbar
+            assert (bar.title.text, list(fig.data[0].text.ravel())) == (title, hover)
+            assert [round(v, 9) for v in fig.data[0].z.ravel()] == [round(v * scale, 9) for v in values]
+        else:
+            bar = fig.layout.yaxis
+            assert (bar.title.text, list(fig.data[0].customdata)) == (title, hover)
+            assert [round(v, 9) for v in fig.data[0].y] == [round(v * scale, 9) for v in values]
+            assert "%{customdata}" in fig.data[0].hovertemplate
+        # 4-digit numbers get their point too ("3.500", not "3500"), and no English k/M/B abbreviations
+        assert (bar.separatethousands, bar.exponentformat) == (True, "none")
+        assert {k: bar[k] for k in axis} == axis
 
 
 def test_values_are_shown_in_indonesian():
