@@ -360,7 +360,7 @@ class Design(TransformerMixin, BaseEstimator):
                 mean, std = z.mean(axis=0), z.std(axis=0)
                 std = np.where(std > 0, std, 1.0)
                 self.params_[name] = (median, spline, mean, std)
-                labels = [f"basis spline {i + 1}" for i in range(z.shape[1])] if spline else ["nilai (baku)"]
+                labels = [f"kurva umur {i + 1}" for i in range(z.shape[1])] if spline else ["nilai (baku)"]
             else:
                 values, counts = np.unique(X[name].to_numpy(dtype=object).astype(str), return_counts=True)
                 floor = self.min_level if kind == "category" else 1

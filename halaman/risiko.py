@@ -113,8 +113,8 @@ data_day = fmt.date(dt.date.fromisoformat(report["as_of"]))
 st.markdown(f"- **Hasil:** {terms['hasil']}\n- **Titik prediksi:** {terms['titik_prediksi']}\n"
             f"- **Kasus yang dipakai:** {terms['kelayakan']}\n- **Jendela data:** kasus yang mulai bimbingan s.d. "
             f"{fmt.date(ctx.as_of)}; tanggal data model {data_day}.\n- **Model:** regresi logistik teregularisasi "
-            "(kekuatan dipilih dengan validasi silang di dalam tiap lipatan), umur sebagai spline, jumlah pidana "
-            "sebelumnya log(1 + x), kategori one-hot, lalu dikalibrasi ulang; versi kartu skor memakai kelompok dan "
+            "(kekuatan dipilih dengan validasi silang di dalam tiap lipatan), umur sebagai kurva halus (spline), jumlah pidana "
+            "sebelumnya log(1 + x), tiap kategori menjadi kolom 0/1, lalu dikalibrasi ulang; versi kartu skor memakai kelompok dan "
             "poin bulat yang dapat dijumlahkan dengan tangan.")
 st.dataframe(risk.exclusion_table(validation, ctx.viewer), hide_index=True, width="stretch", key="risiko-kasus")
 with st.expander("Fitur yang dipakai"):
@@ -185,8 +185,8 @@ if validation.ok:
         st.dataframe(risk.coefficient_table(validation), hide_index=True, width="stretch")
         st.caption(f"Kekuatan regularisasi terpilih C = {fmt.number(report['C'], 3)}; kalibrasi ulang: logit "
                    f"akhir = {fmt.number(report['recalibration']['intercept'], 3)} + "
-                   f"{fmt.number(report['recalibration']['slope'], 3)} × logit model. Umur masuk sebagai basis "
-                   "spline, sehingga koefisiennya tidak dibaca satu per satu.")
+                   f"{fmt.number(report['recalibration']['slope'], 3)} × logit model. Umur masuk sebagai kurva "
+                   "halus (beberapa kolom spline), sehingga koefisiennya tidak dibaca satu per satu.")
 
     # 4 ---------------------------------------------------------------------------------------------------------
     st.subheader("Dosis × risiko")
