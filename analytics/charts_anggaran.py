@@ -98,11 +98,32 @@ def absorption_heatmap(frame: pd.DataFrame) -> go.Figure:
     return figure
 
 
+def label_positions(values: list, lines: list, label_height: float, gap: float) -> list:
+    """Bottom of each bar's value label: just above the bar, moved above any reference line its text would cross."""
+    positions = []
+    for value in values:
+        if value is None:
+            positions.append(None)
+            continue
+        bottom = max(value, 0) + gap
+        for line in sorted(lines):
+            if bottom - gap <= line <= bottom + label_height + gap:
+                bottom = line + gap
+        positions.append(bottom)
+    return positions
+
+
+_MONTHLY_HEIGHT, _MONTHLY_ROWS, _MONTHLY_SPACING = 560, (0.62, 0.38), 0.08
+_MONTHLY_MARGIN = dict(l=60, r=20, t=110, b=50)
+_LABEL_PX = 20  # a 13 px label with its background box
+
+
 def monthly_plan_vs_realisation(frame: pd.DataFrame, tahun: int, mean_deviation: float | None) -> go.Figure:
     """Monthly realisation bars against the plan (RPD) line; below, the deviation with the 10% line and the mean."""
     axis, divisor = _money_axis(_max(frame["rencana"], frame["realisasi"]), "Rupiah")
     months = list(frame["nama_bulan"])
-    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.08)
+    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=list(_MONTHLY_ROWS),
+                           vertical_spacing=_MONTHLY_SPACING)
     figure.add_bar(x=months, y=_values(frame["realisasi"], divisor), name="Realisasi", marker_color=REALISASI_COLOUR,
                    customdata=frame["realisasi"].map(rupiah),
                    hovertemplate="%{x}: realisasi %{customdata}<extra></extra>", row=1, col=1)
@@ -110,32 +131,40 @@ def monthly_plan_vs_realisation(frame: pd.DataFrame, tahun: int, mean_deviation:
                        line=dict(color=RENCANA_COLOUR, width=3), customdata=frame["rencana"].map(rupiah),
                        hovertemplate="%{x}: rencana %{customdata}<extra></extra>", row=1, col=1)
     above = frame["di_atas_ambang"].fillna(False).astype(bool)
-    figure.add_bar(x=months, y=_values(frame["deviasi"], 0.01), name=f"Deviasi > {fmt.percent(DEVIATION_THRESHOLD, 0)}",
-                   marker_color=[OVER_COLOUR if a else NEUTRAL_COLOUR for a in above],
-                   text=[("" if pd.isna(v) else fmt.percent(v)) for v in frame["deviasi"]], textposition="outside",
-                   cliponaxis=False, showlegend=False,
-                   hovertemplate="%{x}: deviasi %{text}<extra></extra>", row=2, col=1)
+    deviations = _values(frame["deviasi"], 0.01)
+    texts = [("" if pd.isna(v) else fmt.percent(v)) for v in frame["deviasi"]]
+    figure.add_bar(x=months, y=deviations, name=f"Deviasi > {fmt.percent(DEVIATION_THRESHOLD, 0)}",
+                   marker_color=[OVER_COLOUR if a else NEUTRAL_COLOUR for a in above], customdata=texts,
+                   showlegend=False, hovertemplate="%{x}: deviasi %{customdata}<extra></extra>", row=2, col=1)
     figure.add_bar(x=[None], y=[None], name=f"Deviasi di atas {fmt.percent(DEVIATION_THRESHOLD, 0)}",
                    marker_color=OVER_COLOUR, row=2, col=1)
     figure.add_bar(x=[None], y=[None], name=f"Deviasi s.d. {fmt.percent(DEVIATION_THRESHOLD, 0)}",
                    marker_color=NEUTRAL_COLOUR, row=2, col=1)
-    # the two line labels sit in the right margin, pushed apart when the lines are close
-    deviations = [v for v in frame["deviasi"] if not pd.isna(v)]
-    top = max([DEVIATION_THRESHOLD, mean_deviation or 0, *deviations]) * 100 * 1.3
-    close = mean_deviation is not None and abs(mean_deviation - DEVIATION_THRESHOLD) * 100 < top * 0.12
-    apart = 7 if close else 0
-    below = mean_deviation is not None and mean_deviation < DEVIATION_THRESHOLD
-    figure.add_hline(y=DEVIATION_THRESHOLD * 100, line=dict(color=OVER_COLOUR, dash="dash", width=1.5),
-                     annotation=dict(text=f"batas {fmt.percent(DEVIATION_THRESHOLD, 0)}", font=dict(color=OVER_COLOUR),
-                                     yshift=apart if below else -apart),
-                     annotation_position="right", row=2, col=1)
-    if mean_deviation is not None:
-        figure.add_hline(y=mean_deviation * 100, line=dict(color="#212121", dash="dot", width=1.5),
-                         annotation=dict(text=f"rata-rata<br>{fmt.percent(mean_deviation)}",
-                                         yshift=-apart * 2 if below else apart * 2),
-                         annotation_position="right", row=2, col=1)
+    # the reference lines are named in the legend, not beside the lines, and the value labels are placed clear of
+    # them (with a white box as well), so no line runs through a number whatever the values are
+    lines = [DEVIATION_THRESHOLD * 100] + ([mean_deviation * 100] if mean_deviation is not None else [])
+    styles = [dict(color=OVER_COLOUR, dash="dash", width=1.5), dict(color="#212121", dash="dot", width=1.5)]
+    names = [f"Batas deviasi {fmt.percent(DEVIATION_THRESHOLD, 0)}",
+             f"Rata-rata deviasi {fmt.percent(mean_deviation)}" if mean_deviation is not None else ""]
+    for y, style, name in zip(lines, styles, names):
+        figure.add_hline(y=y, line=style, row=2, col=1)
+        figure.add_scatter(x=[None], y=[None], mode="lines", line=style, name=name, hoverinfo="skip", row=2, col=1)
+    known = [v for v in deviations if v is not None]
+    plot_px = (_MONTHLY_HEIGHT - _MONTHLY_MARGIN["t"] - _MONTHLY_MARGIN["b"]) * (1 - _MONTHLY_SPACING) * _MONTHLY_ROWS[1]
+    top = max([*lines, *known, 1]) * 1.15
+    for _ in range(3):  # the axis grows to fit the labels, which makes a label shorter in axis units
+        height, gap = _LABEL_PX / plot_px * top, 3 / plot_px * top
+        positions = label_positions(deviations, lines, height, gap)
+        needed = max([p + height + gap for p in positions if p is not None] + [top])
+        if needed <= top:
+            break
+        top = needed
+    for month, text, y in zip(months, texts, positions):
+        if y is not None and text:
+            figure.add_annotation(x=month, y=y, text=text, showarrow=False, yanchor="bottom", font=dict(size=13),
+                                  bgcolor="rgba(255,255,255,0.85)", borderpad=1, row=2, col=1)
     figure.update_layout(template="bapas", title=f"Realisasi bulanan dibanding rencana penarikan (RPD), TA {tahun}",
-                         height=560, barmode="overlay", bargap=0.3, margin=dict(r=100))
+                         height=_MONTHLY_HEIGHT, barmode="overlay", bargap=0.3, margin=_MONTHLY_MARGIN)
     figure.update_yaxes(axis, row=1, col=1)
     figure.update_yaxes(title="Deviasi (%)", ticksuffix="%", range=[0, top], row=2, col=1)
     figure.update_xaxes(title="Bulan", row=2, col=1)

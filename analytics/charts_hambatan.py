@@ -88,8 +88,11 @@ def pareto(frame: pd.DataFrame, title: str, unit: str) -> go.Figure:
 
 
 def _stack_traces(figure: go.Figure, frame: pd.DataFrame, axis: str, key: str, label: str, colours: dict,
-                  unit: str, horizontal: bool = False) -> None:
-    """Stacked bars per group; the hidden part of a visible total as a grey hatched bar, hidden totals as <10."""
+                  unit: str, horizontal: bool = False, full: str | None = None) -> None:
+    """Stacked bars per group; the hidden part of a visible total as a grey hatched bar, hidden totals as <10.
+
+    `full`: the column with the whole name of a shortened axis label, shown in the hover.
+    """
     parts = frame[frame[key] != TOTAL_KEY]
     totals = frame[frame[key] == TOTAL_KEY].set_index(axis)
     positions = list(dict.fromkeys(frame[axis]))
@@ -98,8 +101,11 @@ def _stack_traces(figure: go.Figure, frame: pd.DataFrame, axis: str, key: str, l
         if not any(values):
             continue
         name = rows[label].iloc[0]
+        prefix = "%{customdata}<br>" if full else ""
         bar = dict(name=name, marker_color=colours.get(group, "#90A4AE"),
-                   hovertemplate=f"{name}: " + ("%{x:,.0f}" if horizontal else "%{y:,.0f}") + f" {unit}<extra></extra>")
+                   customdata=list(rows[full]) if full else None,
+                   hovertemplate=prefix + f"{name}: " + ("%{x:,.0f}" if horizontal else "%{y:,.0f}")
+                   + f" {unit}<extra></extra>")
         if horizontal:
             figure.add_bar(y=list(rows[axis]), x=values, orientation="h", **bar)
         else:
@@ -150,32 +156,48 @@ def quarterly(frame: pd.DataFrame, title: str, unit: str, colours: dict, legend_
 def ranking(frame: pd.DataFrame, title: str, unit: str) -> go.Figure:
     """Horizontal stacked bars per program run or partner (largest on top), split by factor."""
     figure = go.Figure()
-    frame = frame.assign(nama_pendek=_unique_short_names(frame["nama"]))
-    _stack_traces(figure, frame, "nama_pendek", "faktor", "label_faktor", FACTOR_COLOURS, unit, horizontal=True)
+    frame = frame.assign(nama_pendek=axis_labels(frame["nama"]))
+    _stack_traces(figure, frame, "nama_pendek", "faktor", "label_faktor", FACTOR_COLOURS, unit, horizontal=True,
+                  full="nama")
     names = list(dict.fromkeys(frame["nama_pendek"]))
     tops = frame.loc[frame["faktor"] == TOTAL_KEY, "jumlah"]
     top = max([_value(n) or 0 for n in tops] + [1])
-    return _layout(figure, title, max(300, 120 + 30 * len(names)), "Faktor", barmode="stack", bargap=0.3,
+    per_row = 40 if any("<br>" in n for n in names) else 30
+    return _layout(figure, title, max(300, 120 + per_row * len(names)), "Faktor", barmode="stack", bargap=0.3,
                    yaxis=dict(title="", categoryorder="array", categoryarray=names, autorange="reversed",
-                              tickfont=dict(size=12)),
+                              tickfont=dict(size=12), automargin=True),
                    xaxis=dict(title=f"Jumlah {unit}", range=[0, top * 1.15], dtick=_tick(top), showgrid=True,
                               gridcolor="#E0E0E0"),
                    margin=dict(l=20, r=30, t=90, b=60))
 
 
-def _short_name(name: str, width: int = 42) -> str:
-    return name if len(name) <= width else name[: width - 1].rstrip() + "…"
+def axis_label(name: str, width: int = 32, single: int = 40) -> str:
+    """A long name on at most two lines: wrapped, or its start and its distinguishing end (batch, year) kept."""
+    name = str(name)
+    if len(name) <= single:
+        return name
+    lines = textwrap.wrap(name, width)
+    if len(lines) <= 2:
+        return "<br>".join(lines)
+    end = name[-(width - 1):]
+    end = end[end.index(" ") + 1:] if " " in end[:-1] else end  # start the end at a word
+    return lines[0] + "<br>…" + end
 
 
-def _unique_short_names(names) -> list[str]:
-    """Short axis labels, one per distinct name: two long names cut to the same text keep their endings."""
+def axis_labels(names) -> list[str]:
+    """Axis labels, one per distinct name: two different names never get the same label."""
     distinct = list(dict.fromkeys(names))
-    short = {n: _short_name(n) for n in distinct}
-    clashes = {s for s in short.values() if sum(v == s for v in short.values()) > 1}
+    short = {n: axis_label(n) for n in distinct}
+    clashes = {s for s in short.values() if list(short.values()).count(s) > 1}
+    taken = {}
     for n in distinct:
-        if short[n] in clashes:
-            short[n] = n[:20].rstrip() + "…" + n[-21:].lstrip()
-    return [short[n] for n in names]
+        if short[n] in clashes:  # two names that differ only in the part left out: wrap the whole name
+            short[n] = "<br>".join(textwrap.wrap(str(n), 32)) or str(n)
+        label, k = short[n], 2
+        while label in taken.values():  # names that differ only in spacing
+            label, k = f"{short[n]} ({k})", k + 1
+        taken[n] = label
+    return [taken[n] for n in names]
 
 
 def _tick(top: float) -> float | None:

@@ -1,0 +1,127 @@
+"""Chart labels stay readable: no value label under a reference line, no two programs with one axis label."""
+import random
+
+import pandas as pd
+import pytest
+
+from analytics import charts_anggaran, charts_hambatan
+from analytics.anggaran import DEVIATION_THRESHOLD
+
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+AUDIT_DEVIATIONS = [.125, .148, .055, .077, .086, .086, .139, .102, .014, .141, .079, None]  # TA 2026 demo
+
+
+def _monthly(deviations) -> pd.DataFrame:
+    return pd.DataFrame({"nama_bulan": MONTHS[:len(deviations)], "rencana": [1e7] * len(deviations),
+                         "realisasi": [None if d is None else 1e7 for d in deviations], "deviasi": deviations,
+                         "di_atas_ambang": [d is not None and d > DEVIATION_THRESHOLD for d in deviations]})
+
+
+def _value_labels(figure) -> list[tuple[str, float, float]]:
+    """(text, bottom, top) of every deviation value label, in axis units, wherever the chart puts it."""
+    layout = figure.layout
+    low, high = layout.yaxis2.range
+    margin = layout.margin if layout.margin.t is not None else layout.template.layout.margin
+    plot_px = (layout.height - margin.t - margin.b) * (layout.yaxis2.domain[1] - layout.yaxis2.domain[0])
+    per_px = (high - low) / plot_px
+    labels = []
+    for note in layout.annotations:
+        if note.yref == "y2" and note.text.endswith("%") and not note.text.startswith(("batas", "rata-rata")):
+            size = note.font.size or 15
+            labels.append((note.text, note.y, note.y + (size * 1.2 + 2 * (note.borderpad or 1)) * per_px))
+    for trace in figure.data:  # the old way: bar text printed just above the bar
+        if trace.type == "bar" and trace.yaxis == "y2" and trace.text is not None:
+            for value, text in zip(trace.y, trace.text):
+                if text:
+                    labels.append((text, value, value + 15 * 1.2 * per_px))
+    return labels
+
+
+def _reference_lines(figure) -> list[float]:
+    return [shape.y0 for shape in figure.layout.shapes if shape.yref == "y2" and shape.y0 == shape.y1]
+
+
+def _check_monthly(deviations, mean):
+    figure = charts_anggaran.monthly_plan_vs_realisation(_monthly(deviations), 2026, mean)
+    labels = _value_labels(figure)
+    expected = [f"{d * 100:.1f}%".replace(".", ",") for d in deviations if d is not None]
+    assert sorted(t for t, _, _ in labels) == sorted(expected)
+    lines = _reference_lines(figure)
+    assert len(lines) == (1 if mean is None else 2)
+    for text, bottom, top in labels:
+        assert not any(bottom <= y <= top for y in lines), (text, bottom, top, lines)
+        assert top <= figure.layout.yaxis2.range[1]  # inside the plot
+    return figure
+
+
+def test_deviation_labels_of_the_audit_are_clear_of_the_threshold_and_mean_lines():
+    figure = _check_monthly(AUDIT_DEVIATIONS, 0.096)
+    names = [t.name for t in figure.data if t.showlegend is not False]
+    assert "Batas deviasi 10%" in names and "Rata-rata deviasi 9,6%" in names  # the lines are named in the legend
+    assert not [a.text for a in figure.layout.annotations if "batas" in a.text or "rata-rata" in a.text]
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_deviation_labels_are_clear_of_the_lines_whatever_the_values(seed):
+    rng = random.Random(seed)
+    lines_near = [DEVIATION_THRESHOLD - 0.001 * k for k in range(30)]
+    deviations = [rng.choice([None, rng.uniform(0, 0.4), rng.choice(lines_near), 0.0]) for _ in range(12)]
+    known = [d for d in deviations if d is not None]
+    mean = rng.choice([None, sum(known) / len(known) if known else None, 0.002, DEVIATION_THRESHOLD + 0.001])
+    _check_monthly(deviations, mean)
+
+
+@pytest.mark.parametrize("values, lines, expected", [
+    ([5.0], [10.0], [5.5]),              # far below the line: just above the bar
+    ([9.0], [10.0], [10.5]),             # the text would cross the line: above it
+    ([9.0], [9.6, 10.0], [10.5]),        # two close lines: above both
+    ([10.2], [9.6, 10.0], [10.7]),       # already above the lines
+    ([0.0], [0.3], [0.8]),               # a mean near zero
+    ([None, 1.0], [10.0], [None, 1.5]),  # a month without realisation has no label
+])
+def test_label_positions(values, lines, expected):
+    assert charts_anggaran.label_positions(values, lines, label_height=2.0, gap=0.5) == pytest.approx(expected)
+
+
+LONG = [
+    ("Bimbingan Kemandirian Perikanan Angkatan I 2026", "Bimbingan Kemandirian Perikanan Angkatan I 2025"),
+    ("Pelatihan Pertanian/Hidroponik Angkatan I 2026", "Pelatihan Pertanian/Hidroponik Angkatan II 2026"),
+    ("Pelatihan Pangkas Rambut Kerja Sama Balai Latihan Kerja Angkatan I 2024",
+     "Pelatihan Pangkas Rambut Kerja Sama Balai Latihan Kerja Angkatan II 2024"),
+    ("Pelatihan Pangkas Rambut Kerja Sama Balai Latihan Kerja Kota Angkatan II 2024",
+     "Pelatihan Pangkas Rambut Kerja Sama Balai Pelatihan Kerja Kota Angkatan II 2024"),  # differ in the middle
+]
+
+
+def _ranking(names) -> tuple[list[str], list]:
+    rows = []
+    for n, name in enumerate(names, start=1):
+        rows += [(name, "INTERNAL", "Internal", n), (name, charts_hambatan.TOTAL_KEY, "Jumlah", n)]
+    frame = pd.DataFrame(rows, columns=["nama", "faktor", "label_faktor", "jumlah"])
+    figure = charts_hambatan.ranking(frame, "judul", "catatan")
+    [bar] = [t for t in figure.data if t.type == "bar"]
+    return list(bar.y), list(bar.customdata or [])
+
+
+@pytest.mark.parametrize("a, b", LONG)
+def test_two_long_program_names_keep_distinct_whole_word_labels_with_their_ending(a, b):
+    labels, hover = _ranking([a, b, "Pelatihan Las Angkatan I 2026"])
+    assert len(set(labels)) == 3
+    assert labels[2] == "Pelatihan Las Angkatan I 2026"  # a short name is left as it is
+    assert hover == [a, b, "Pelatihan Las Angkatan I 2026"]  # the whole name in the hover
+    for name, label in zip((a, b), labels):
+        lines = label.split("<br>")
+        assert len(lines) <= 3 and all(len(line) <= 33 for line in lines)
+        assert label.replace("<br>", " ").endswith(" ".join(name.split()[-3:]))  # «Angkatan II 2024» stays
+        words = set(name.split())
+        assert all(w in words for line in lines for w in line.lstrip("…").split()), label  # no word cut in two
+
+
+def test_a_name_that_fits_stays_on_one_line():
+    name = "Barbershop Gentleman Tanjung Karang"
+    assert charts_hambatan.axis_labels([name]) == [name]
+
+
+def test_labels_never_merge_even_for_names_that_differ_only_in_spacing():
+    names = ["Pelatihan Menjahit Angkatan I 2025", "Pelatihan  Menjahit Angkatan I 2025"]
+    assert len(set(charts_hambatan.axis_labels(names))) == 2
