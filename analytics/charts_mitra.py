@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analytics import format as fmt
+from analytics.charts_hambatan import axis_labels
 from analytics.mitra import SCORECARD_LABELS
 from analytics.privacy import HIDDEN_COL, SMALL
 
@@ -19,9 +20,20 @@ CERTIFIED_COLOURS = {"Bersertifikat": "#2E7D32", "Belum bersertifikat": "#B0BEC5
 HIDDEN_TEXT = "disembunyikan"
 
 
-def _short(name, width: int = 34) -> str:
-    name = str(name)
-    return name if len(name) <= width else name[:width - 1].rstrip() + "…"
+def _partner_names(rows: pd.DataFrame) -> list[str]:
+    """Each row's partner in full: its name, with its code (and office) after it where two rows share the name."""
+    plain = [str(n) for n in rows["nama_mitra"]]
+    coded = [f"{n} ({k})" for n, k in zip(plain, rows["kode_mitra"])]
+    placed = [f"{n} ({k}, {b})" for n, k, b in zip(plain, rows["kode_mitra"], rows["kode_bapas"])]
+    names, taken = [], set()
+    for n, c, p in zip(plain, coded, placed):
+        name = n if plain.count(n) == 1 else c if coded.count(c) == 1 else p
+        label, k = name, 2
+        while label in taken:  # a name that happens to read like another's «name (code)»
+            label, k = f"{name} ({k})", k + 1
+        names.append(label)
+        taken.add(label)
+    return names
 
 
 def _hidden_bar_length(values: pd.Series) -> float:
@@ -33,7 +45,8 @@ def _hidden_bar_length(values: pd.Series) -> float:
 def partner_delivery(frame: pd.DataFrame) -> go.Figure:
     """Participants (people) and completion rate per partner with participants, side by side."""
     rows = frame[frame["peserta"].isna() | frame["peserta"].gt(0)]
-    names = [_short(n) for n in rows["nama_mitra"]]
+    full = _partner_names(rows)
+    names = axis_labels(full)  # wrapped at words, never two partners on one label (plotly would merge their bars)
     hidden = rows["peserta"].isna().to_numpy()
     stub = _hidden_bar_length(rows["peserta"].astype(float))
     figure = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.55, 0.45], horizontal_spacing=0.04,
@@ -44,7 +57,7 @@ def partner_delivery(frame: pd.DataFrame) -> go.Figure:
         text=[SMALL if h else fmt.number(int(v)) for v, h in zip(rows["peserta"], hidden)],
         marker=dict(color=[fmt.SUPPRESSED_COLOUR if h else PARTICIPANT_COLOUR for h in hidden],
                     pattern=dict(shape=["/" if h else "" for h in hidden])),
-        hovertemplate="%{y}: %{text} peserta<extra></extra>", row=1, col=1)
+        customdata=full, hovertemplate="%{customdata}: %{text} peserta<extra></extra>", row=1, col=1)
     rate_hidden = rows[["peserta", "terdaftar", "selesai"]].isna().any(axis=1).to_numpy()
     rates = rows["tingkat_penyelesaian"].astype(float)
     figure.add_bar(
@@ -53,10 +66,11 @@ def partner_delivery(frame: pd.DataFrame) -> go.Figure:
         text=[HIDDEN_TEXT if h else fmt.percent(r) for r, h in zip(rates, rate_hidden)],
         textfont=dict(color=["#757575" if h else "#212121" for h in rate_hidden]),
         marker=dict(color=COMPLETION_COLOUR),
-        hovertemplate="%{y}: %{text} keikutsertaan selesai<extra></extra>", row=1, col=2)
+        customdata=full, hovertemplate="%{customdata}: %{text} keikutsertaan selesai<extra></extra>", row=1, col=2)
     top = rows["peserta"].astype(float).max(skipna=True)
+    per_row = 44 if any("<br>" in n for n in names) else 34  # room for a name wrapped over two lines
     figure.update_layout(template="bapas", title="Peserta dan tingkat penyelesaian program per mitra",
-                         height=max(260, 110 + 34 * len(rows)), margin=dict(l=10, r=40, t=90, b=50),
+                         height=max(260, 110 + per_row * len(rows)), margin=dict(l=10, r=40, t=90, b=50),
                          bargap=0.35)
     figure.update_yaxes(autorange="reversed", automargin=True, row=1, col=1)
     reach = max(0.0 if pd.isna(top) else float(top), stub if hidden.any() else 0.0)

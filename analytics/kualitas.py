@@ -418,12 +418,12 @@ def report_summary(report: dict, loaded: bool = False) -> pd.DataFrame:
     """One row per file and sheet of a preview (loaded=False) or load report, in words."""
     ready = "Dimuat" if loaded else "Siap dimuat"
     return pd.DataFrame([{
-        "Berkas": e["file"], "Sheet": e["sheet"] or "–",
+        "Berkas": e["file"], "Lembar kerja": e["sheet"] or "–",
         "Jenis data": KIND_TITLES.get(e["kind"], "tidak dikenali") if e["kind"] else "tidak dikenali",
         "Status": ready if e["status"] == "loaded" else "Ditolak seluruhnya",
         "Baris dibaca": _number(e["rows_read"]), "Diterima": _number(e["rows_loaded"]),
         "Ditolak": _number(e["rows_rejected"]), "Peringatan": _number(len(e["warnings"])),
-    } for e in report.get("files", [])], columns=["Berkas", "Sheet", "Jenis data", "Status", "Baris dibaca",
+    } for e in report.get("files", [])], columns=["Berkas", "Lembar kerja", "Jenis data", "Status", "Baris dibaca",
                                                   "Diterima", "Ditolak", "Peringatan"])
 
 
@@ -433,7 +433,7 @@ def file_errors(report: dict) -> list[str]:
     for e in report.get("files", []):
         for err in e["errors"]:
             if err["row"] is None:
-                where = e["file"] + (f" (sheet {e['sheet']})" if e["sheet"] else "")
+                where = e["file"] + (f" (lembar kerja {e['sheet']})" if e["sheet"] else "")
                 out.append(f"{where}: {page_message(err['message'])}")
     return out
 
@@ -445,12 +445,12 @@ def report_rows(report: dict, which: str = "errors") -> pd.DataFrame:
         for item in e[which]:
             if which == "errors" and item["row"] is None:
                 continue  # whole-file reasons are listed apart (file_errors)
-            rows.append({"Berkas": e["file"], "Sheet": e["sheet"] or "–",
+            rows.append({"Berkas": e["file"], "Lembar kerja": e["sheet"] or "–",
                          "Baris": "–" if item["row"] is None else str(item["row"]),
                          "Kolom": item["column"] or "–", "Nilai": "" if item["value"] is None else str(item["value"]),
                          "Alasan" if which == "errors" else "Pesan": page_message(item["message"])})
     last = "Alasan" if which == "errors" else "Pesan"
-    return pd.DataFrame(rows, columns=["Berkas", "Sheet", "Baris", "Kolom", "Nilai", last])
+    return pd.DataFrame(rows, columns=["Berkas", "Lembar kerja", "Baris", "Kolom", "Nilai", last])
 
 
 def history_table(history: pd.DataFrame) -> pd.DataFrame:
@@ -465,14 +465,14 @@ def history_table(history: pd.DataFrame) -> pd.DataFrame:
         return text
 
     if history.empty:
-        return pd.DataFrame(columns=["No. muat", "Waktu", "Pengguna", "Berkas", "Sheet", "Jenis data", "Status",
+        return pd.DataFrame(columns=["No. muat", "Waktu", "Pengguna", "Berkas", "Lembar kerja", "Jenis data", "Status",
                                      "Dibaca", "Dimuat", "Ditolak", "Baru", "Diperbarui", "SHA-256", "Keterangan"])
     return pd.DataFrame({
         "No. muat": history["id_muat"].map(str),
         "Waktu": history["mulai"].map(fmt.timestamp),
         "Pengguna": history["pengguna"].fillna("–"),
         "Berkas": history["sumber_file"].fillna(""),
-        "Sheet": history["sumber_sheet"].fillna("–"),
+        "Lembar kerja": history["sumber_sheet"].fillna("–"),
         "Jenis data": history["jenis_data"].map(lambda k: KIND_TITLES.get(k, "–") if isinstance(k, str) else "–"),
         "Status": history.apply(status, axis=1),
         "Dibaca": history["baris_dibaca"].map(_number),

@@ -1,10 +1,10 @@
-"""Chart labels stay readable: no value label under a reference line, no two programs with one axis label."""
+"""Chart labels stay readable: no value label under a reference line, no two programs or partners with one label."""
 import random
 
 import pandas as pd
 import pytest
 
-from analytics import charts_anggaran, charts_hambatan
+from analytics import charts_anggaran, charts_hambatan, charts_mitra
 from analytics.anggaran import DEVIATION_THRESHOLD
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
@@ -125,3 +125,66 @@ def test_a_name_that_fits_stays_on_one_line():
 def test_labels_never_merge_even_for_names_that_differ_only_in_spacing():
     names = ["Pelatihan Menjahit Angkatan I 2025", "Pelatihan  Menjahit Angkatan I 2025"]
     assert len(set(charts_hambatan.axis_labels(names))) == 2
+
+
+def _partners(names, codes=None, offices=None) -> pd.DataFrame:
+    """A scorecard of partners with participants, one row per name."""
+    n = len(names)
+    return pd.DataFrame({"kode_bapas": offices or ["BAPAS-BDL"] * n, "kode_mitra": codes or [f"M{i}" for i in range(n)],
+                         "nama_mitra": names, "peserta": [12] * n, "terdaftar": [12] * n, "selesai": [9] * n,
+                         "tingkat_penyelesaian": [0.75] * n})
+
+
+def _delivery(frame) -> tuple[list[str], list[str]]:
+    """(axis labels, hover names) of the partner chart; both bars of a partner share its label and hover name."""
+    participants, rate = [t for t in charts_mitra.partner_delivery(frame).data if t.type == "bar"]
+    assert list(participants.y) == list(rate.y) and list(participants.customdata) == list(rate.customdata)
+    assert all("%{customdata}" in t.hovertemplate and "%{y}" not in t.hovertemplate for t in (participants, rate))
+    return list(participants.y), list(participants.customdata)
+
+
+def test_two_partners_sharing_a_long_prefix_keep_two_bars_and_their_whole_names():
+    a = "Lembaga Pelatihan Kerja Swasta Karya Mandiri Cabang Bandar Lampung"
+    b = "Lembaga Pelatihan Kerja Swasta Karya Mandiri Cabang Metro"
+    assert a[:34] == b[:34]  # the old 34-character cut gave both «Lembaga Pelatihan Kerja Swasta Ka…»
+    labels, hover = _delivery(_partners([a, b]))
+    assert len(set(labels)) == 2
+    assert hover == [a, b]
+    for name, label in zip((a, b), labels):
+        assert "…" not in label or label.replace("<br>", " ").endswith(name.split()[-1])
+        words = set(name.split())
+        assert all(w in words for line in label.split("<br>") for w in line.lstrip("…").split()), label
+
+
+def test_a_partner_name_that_fits_is_left_as_it_is():
+    assert _delivery(_partners(["BLK Kota Bandar Lampung"])) == (["BLK Kota Bandar Lampung"],
+                                                                   ["BLK Kota Bandar Lampung"])
+
+
+def test_two_partners_of_one_name_get_their_code_then_their_office():
+    labels, hover = _delivery(_partners(["BLK Kota", "BLK Kota", "Bengkel Jaya"], codes=["M1", "M2", "M3"]))
+    assert labels == hover == ["BLK Kota (M1)", "BLK Kota (M2)", "Bengkel Jaya"]
+    labels, hover = _delivery(_partners(["BLK Kota", "BLK Kota"], codes=["M1", "M1"],
+                                        offices=["BAPAS-BDL", "BAPAS-MTR"]))
+    assert labels == hover == ["BLK Kota (M1, BAPAS-BDL)", "BLK Kota (M1, BAPAS-MTR)"]
+
+
+PARTNER_WORDS = ["Lembaga", "Pelatihan", "Kerja", "Balai", "Latihan", "Keterampilan", "Yayasan", "Pondok",
+                 "Pesantren", "Bengkel", "Las", "Menjahit", "Karya", "Mandiri", "Sejahtera", "Bandar", "Lampung",
+                 "Metro", "Timur", "Barat", "Cabang", "II", "III", "dan", "Kota", "Kabupaten", "Tata", "Boga"]
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_distinct_partner_names_always_get_distinct_labels(seed):
+    rng = random.Random(seed)
+    words = lambda low, high: " ".join(rng.choice(PARTNER_WORDS) for _ in range(rng.randint(low, high)))  # noqa: E731
+    prefix, ending = words(3, 9), words(0, 5)  # names alike at both ends, differing in the middle
+    names, count = set(), rng.randint(2, 12)
+    while len(names) < count:
+        name = " ".join(f"{prefix} {words(0, 4)} {ending}".split())
+        names.add(rng.choice([name, name.replace(" ", "  ", 1), name + rng.choice(["", ".", " 2"])]))
+    names = sorted(names)
+    rng.shuffle(names)
+    labels, hover = _delivery(_partners(names))
+    assert len(set(labels)) == len(names)
+    assert hover == names

@@ -213,6 +213,8 @@ def test_load_history_and_undo_choices(tmp_path):
     assert history["sha256"].tolist()[0] == hashlib.sha256(second.read_bytes()).hexdigest()
     assert history["keterangan"].tolist()[1] == "berkas kosong (0 byte)"
     words = kualitas.history_table(history)
+    assert "Lembar kerja" in words.columns and "Sheet" not in words.columns
+    assert words["Lembar kerja"].tolist() == ["Klien", "–", "Klien"]
     assert words[["No. muat", "Berkas", "Status", "Keterangan"]].values.tolist() == [
         ["2", "klien2.xlsx", "dimuat", ""], ["2", "kosong.csv", "ditolak", "berkas kosong (0 byte)"],
         ["1", "klien.xlsx", "dimuat", ""]]
@@ -234,14 +236,26 @@ def test_report_tables_for_the_page():
                                          "message": "jenis data tidak dapat ditentukan (klien, kehadiran sama "
                                                     "cocoknya), gunakan --kind"}], "warnings": []}]}
     assert kualitas.report_summary(report).to_dict("records") == [
-        {"Berkas": "a.xlsx", "Sheet": "S1", "Jenis data": "Data Klien", "Status": "Siap dimuat", "Baris dibaca": "3",
+        {"Berkas": "a.xlsx", "Lembar kerja": "S1", "Jenis data": "Data Klien", "Status": "Siap dimuat", "Baris dibaca": "3",
          "Diterima": "2", "Ditolak": "1", "Peringatan": "1"},
-        {"Berkas": "b.csv", "Sheet": "–", "Jenis data": "tidak dikenali", "Status": "Ditolak seluruhnya",
+        {"Berkas": "b.csv", "Lembar kerja": "–", "Jenis data": "tidak dikenali", "Status": "Ditolak seluruhnya",
          "Baris dibaca": "0", "Diterima": "0", "Ditolak": "0", "Peringatan": "0"}]
     assert kualitas.report_summary(report, loaded=True)["Status"].tolist() == ["Dimuat", "Ditolak seluruhnya"]
     assert kualitas.report_rows(report).to_dict("records") == [
-        {"Berkas": "a.xlsx", "Sheet": "S1", "Baris": "9", "Kolom": "Nama", "Nilai": "", "Alasan": "Nama wajib diisi"}]
+        {"Berkas": "a.xlsx", "Lembar kerja": "S1", "Baris": "9", "Kolom": "Nama", "Nilai": "", "Alasan": "Nama wajib diisi"}]
     assert kualitas.report_rows(report, "warnings")["Pesan"].tolist() == ["NIK dibulatkan"]
     [line] = kualitas.file_errors(report)
     assert line.startswith("b.csv: jenis data tidak dapat ditentukan") and "--kind" not in line
     assert line.endswith("pilih jenis data pada kotak «Jenis data» lalu periksa lagi")
+
+
+def test_report_tables_say_lembar_kerja_not_sheet():
+    error = {"row": None, "column": None, "value": None, "message": "tidak ada data"}
+    report = {"files": [{"file": "a.xlsx", "sheet": "Februari", "kind": "kehadiran", "status": "rejected",
+                         "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0, "errors": [error], "warnings": []}]}
+    tables = [kualitas.report_summary(report), kualitas.report_rows(report), kualitas.report_rows(report, "warnings"),
+              kualitas.history_table(pd.DataFrame())]
+    for table in tables:
+        assert "Lembar kerja" in table.columns
+        assert not any("sheet" in str(c).lower() for c in table.columns), list(table.columns)
+    assert kualitas.file_errors(report) == ["a.xlsx (lembar kerja Februari): tidak ada data"]

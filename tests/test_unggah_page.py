@@ -119,9 +119,9 @@ def test_upload_report_load_history_undo(page, office, role):
     assert not at.exception and not at.error
     summary = at.dataframe[0].value
     assert summary.to_dict("records") == [
-        {"Berkas": "Kehadiran Feb.xlsx", "Sheet": "Februari", "Jenis data": "Kehadiran", "Status": "Siap dimuat",
+        {"Berkas": "Kehadiran Feb.xlsx", "Lembar kerja": "Februari", "Jenis data": "Kehadiran", "Status": "Siap dimuat",
          "Baris dibaca": "3", "Diterima": "2", "Ditolak": "1", "Peringatan": "0"},
-        {"Berkas": "Data Klien.xlsx", "Sheet": "Data Klien", "Jenis data": "Data Klien", "Status": "Siap dimuat",
+        {"Berkas": "Data Klien.xlsx", "Lembar kerja": "Data Klien", "Jenis data": "Data Klien", "Status": "Siap dimuat",
          "Baris dibaca": "4", "Diterima": "3", "Ditolak": "1", "Peringatan": "0"}]
     rejected = at.dataframe[1].value
     assert rejected[["Berkas", "Baris", "Kolom", "Nilai"]].to_dict("records") == [
@@ -130,6 +130,7 @@ def test_upload_report_load_history_undo(page, office, role):
     assert rejected["Alasan"].tolist()[0] == "klien tidak dikenal: Z-999"
     assert rejected["Alasan"].tolist()[1].startswith("Tanggal Mulai Bimbingan: tanggal tidak dapat dibaca")
     assert "Traceback" not in _texts(at, "markdown", "caption", "info", "error")
+    assert all("Sheet" not in d.value.columns for d in at.dataframe)  # the Excel word in Indonesian
     labels = [b.label for b in at.get("download_button")]
     assert "Unduh baris ditolak dari Data Klien.xlsx (1 baris)" in labels
     assert "Unduh baris ditolak dari Kehadiran Feb.xlsx (1 baris)" in labels
@@ -164,6 +165,7 @@ def test_upload_report_load_history_undo(page, office, role):
         {"No. muat": "1", "Pengguna": "uji", "Berkas": "klien-awal.xlsx", "Status": "dimuat", "Dimuat": "3",
          "Baru": "3", "Diperbarui": "0"}]
     assert all(len(h) == 64 for h in history["SHA-256"])
+    assert history["Lembar kerja"].tolist() == ["Data Klien", "Februari", "Data Klien"] and "Sheet" not in history.columns
 
     # undo: asks first; "Tidak" leaves everything as it is
     assert _undo_choice(at).value == 2
