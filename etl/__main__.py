@@ -8,8 +8,12 @@ from pathlib import Path
 
 from etl import config, spec
 from etl.argumen import Parser
+from etl.extract import EXCEL_SUFFIXES, SUFFIXES
 
 KINDS = list(spec.LOAD_ORDER)
+# every extension read_grids accepts, workbooks first
+ACCEPTED = ", ".join(sorted(SUFFIXES, key=lambda s: (s not in EXCEL_SUFFIXES, s)))
+DB_HELP = "berkas basis data (bawaan: BAPAS_DB, lalu db di konfigurasi.toml, lalu data/bapas.duckdb)"
 
 
 def _progress(message: str, fraction: float) -> None:
@@ -18,30 +22,35 @@ def _progress(message: str, fraction: float) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = Parser(prog="python -m etl", description="Muat spreadsheet Bapas ke DuckDB.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser, metavar="PERINTAH")
-    load = sub.add_parser("load", help="muat berkas .xlsx/.xls/.csv/.parquet")
-    load.add_argument("files", nargs="+", metavar="FILE")
-    load.add_argument("--db", help="berkas basis data (bawaan: BAPAS_DB atau data/bapas.duckdb)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser, metavar="PERINTAH",
+                                help="bantuan tiap perintah: python -m etl PERINTAH --help")
+    load = sub.add_parser("load", help=f"muat berkas {ACCEPTED}",
+                          description=f"Muat berkas spreadsheet ke basis data. Berkas yang diterima: {ACCEPTED}.")
+    load.add_argument("files", nargs="+", metavar="FILE", help=f"berkas yang dimuat, satu atau lebih ({ACCEPTED})")
+    load.add_argument("--db", help=DB_HELP)
     load.add_argument("--kind", choices=KINDS, help="jenis data semua sheet (bawaan: dikenali otomatis)")
     load.add_argument("--json", action="store_true", help="cetak laporan JSON ke stdout")
     load.add_argument("--user", help=argparse.SUPPRESS)
     demo = sub.add_parser("demo", help="buat data demo dan muat")
-    demo.add_argument("--db")
-    demo.add_argument("--seed", type=int, default=2026)
-    demo.add_argument("--scale", choices=["bapas", "national"], default="bapas")
+    demo.add_argument("--db", help=DB_HELP)
+    demo.add_argument("--seed", type=int, default=2026,
+                      help="bilangan awal pembangkit acak; seed yang sama memberi data yang sama (bawaan: %(default)s)")
+    demo.add_argument("--scale", choices=["bapas", "national"], default="bapas",
+                      help="bapas: satu kantor; national: 90 kantor, data besar (bawaan: %(default)s)")
     demo.add_argument("--out", help="folder berkas demo (bawaan: data/demo)")
     templates = sub.add_parser("templates", help="tulis templat .xlsx per jenis data")
-    templates.add_argument("--out", default="templates")
+    templates.add_argument("--out", default="templates", help="folder tujuan templat (bawaan: %(default)s)")
     undo = sub.add_parser("undo", help="batalkan satu muat (baris yang ditambah dihapus, yang diganti dipulihkan)")
     undo.add_argument("run", type=int, metavar="ID_MUAT", help="nomor muat (kolom id_muat di muat_run)")
-    undo.add_argument("--db")
-    undo.add_argument("--json", action="store_true")
+    undo.add_argument("--db", help=DB_HELP)
+    undo.add_argument("--json", action="store_true", help="cetak hasil JSON ke stdout")
     export = sub.add_parser("export", help="tulis semua tabel sebagai dataset Parquet (per kantor dan tahun)")
-    export.add_argument("--format", choices=["parquet"], default="parquet")
+    export.add_argument("--format", choices=["parquet"], default="parquet",
+                        help="format dataset; saat ini hanya parquet (bawaan: %(default)s)")
     export.add_argument("--out", required=True, help="folder dataset (diganti seluruhnya bila sudah ada)")
-    export.add_argument("--db")
+    export.add_argument("--db", help=DB_HELP)
     backups = sub.add_parser("backups", help="daftar cadangan basis data; --restore memulihkan satu")
-    backups.add_argument("--db")
+    backups.add_argument("--db", help=DB_HELP)
     backups.add_argument("--restore", metavar="BERKAS", help="cadangan yang dipulihkan (nama dari daftar)")
     return parser
 

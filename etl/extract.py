@@ -358,7 +358,8 @@ def _unreadable_sheet_reason(path: Path, sheet: str, exc: Exception) -> str:
 
 # --------------------------------------------------------------------------------------------- CSV
 _NON_ASCII = re.compile(r"[^\x00-\x7f\ufffd]")
-_DELIMITER_NAMES = {",": "koma", ";": "titik koma", "\t": "tab"}
+_DELIMITER_NAMES = {",": "koma", ";": "titik koma", "\t": "tab", "|": "garis tegak"}
+DELIMITERS = tuple(_DELIMITER_NAMES)  # in order of preference when two split a sample equally well
 CSV_HEAD_RECORDS = 200  # records read by the csv module for the width (and the header's field count)
 # The whole file is already in memory, so the csv module's field limit (128 KiB) protects nothing: it would
 # only turn one very long value into a failure of the whole file.
@@ -388,10 +389,10 @@ def _decode(raw: bytes) -> tuple[str, bool]:
     return text, "\ufffd" in text
 
 
-def _delimiter(sample: list[str]) -> str:
-    """Comma or semicolon (or tab): the one that splits the widest consistent rows."""
-    best, best_score = ",", -1
-    for delim in (",", ";", "\t"):
+def _delimiter(sample: list[str]) -> str | None:
+    """Comma, semicolon, tab or pipe: the one that splits the widest consistent rows; None when none splits any."""
+    best, best_score = None, -1
+    for delim in DELIMITERS:
         counts = [len(r) for r in csv.reader(sample, delimiter=delim) if sum(1 for c in r if c.strip()) >= 2]
         if not counts:
             continue
@@ -432,6 +433,11 @@ def _read_csv(path: Path) -> Grid:
     if not text.strip():
         raise ExtractError("berkas CSV tidak berisi data")
     delim = _delimiter(text[:1 << 16].splitlines()[:60])
+    if delim is None:  # no line has two values under any delimiter: no kind of data could be recognised
+        raise ExtractError(
+            f"berkas CSV {path.name} tidak dapat dibaca: pemisah kolomnya tidak dapat ditentukan, karena tidak ada "
+            "baris yang terbagi menjadi beberapa kolom oleh koma (,), titik koma (;), tab atau garis tegak (|); buka "
+            "di Excel lalu simpan ulang sebagai CSV")
     try:
         head = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delim), CSV_HEAD_RECORDS))
         counts = np.array([len(r) for r in head], dtype=np.int64)

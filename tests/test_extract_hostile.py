@@ -385,3 +385,43 @@ def test_rejected_cells_differ_by_reason_and_from_plain_text():
     codes, uniques = pd.factorize(pd.Series(["X-1", a, b, RejectedCell("X-1", "alasan a")], dtype=object))
     assert codes.tolist() == [0, 1, 2, 1] and [getattr(u, "reason", None) for u in uniques] == [
         None, "alasan a", "alasan b"]
+
+
+# ------------------------------------------------------------------------------------------- delimiters
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_every_accepted_delimiter_loads_the_same_rows(tmp_path, delimiter):
+    """A pipe-delimited export (some registers write "a|b|c") loads as the comma version does."""
+    rows = [*_rows("PIPA", 3), ["PIPA-004", "Nama, dengan koma; dan | garis", "04/02/2022"]]
+    loaded = {}
+    for name, sign in (("koma", ","), ("lain", delimiter)):
+        db = tmp_path / f"{name}.duckdb"
+        entry = _entry(plain_csv(tmp_path / f"klien-{name}.csv", HEADER, rows, delimiter=sign), db)
+        assert (entry["status"], entry["kind"], entry["rows_loaded"], entry["errors"]) == ("loaded", "klien", 4, [])
+        load_files([tmp_path / f"klien-{name}.csv"], db)
+        loaded[name] = query(db, "select no_register, nama, tanggal_mulai_bimbingan from klien order by 1")
+    assert loaded["lain"] == loaded["koma"]
+    assert loaded["koma"][-1][:2] == ("PIPA-004", "Nama, dengan koma; dan | garis")
+
+
+def test_a_pipe_inside_comma_separated_values_stays_in_the_value(tmp_path, db):
+    path = plain_csv(tmp_path / "alamat.csv", HEADER, [["AL-001", "Ani | Budi", "01/02/2022"],
+                                                        ["AL-002", "Cici|Dedi", "02/02/2022"]])
+    assert extract.read_grids(path)[0].delimiter == ","
+    load_files([path], db)
+    assert query(db, "select nama from klien order by 1") == [("Ani | Budi",), ("Cici|Dedi",)]
+
+
+@pytest.mark.parametrize("text", [
+    "No. Register Nama Tgl Mulai\nSP-001 Ani 01/02/2022\nSP-002 Budi 02/02/2022\n",  # spaces: not a delimiter
+    "Daftar klien\nSP-001\nSP-002\n",  # one value per line
+])
+def test_a_file_without_a_recognisable_delimiter_is_named_in_the_reason(tmp_path, db, text):
+    path = tmp_path / "klien-spasi.csv"
+    path.write_text(text, encoding="utf-8")
+    expected = ("berkas CSV klien-spasi.csv tidak dapat dibaca: pemisah kolomnya tidak dapat ditentukan, karena "
+                "tidak ada baris yang terbagi menjadi beberapa kolom oleh koma (,), titik koma (;), tab atau garis "
+                "tegak (|); buka di Excel lalu simpan ulang sebagai CSV")
+    assert _reason(path) == expected
+    entry = _entry(path, db)
+    assert (entry["file"], entry["status"], entry["rows_loaded"]) == ("klien-spasi.csv", "rejected", 0)
+    assert [e["message"] for e in entry["errors"]] == [expected]  # not "tidak ada sheet yang dikenali …"
