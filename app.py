@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from analytics import db, format as fmt
 from analytics.accounts import LoginError, Store
@@ -23,6 +24,7 @@ FILTER_KEYS = ("periode", "dari", "sampai", "kode_bapas", "program_integrasi", "
 PAGE_TITLES = {"ringkasan": "Ringkasan", "partisipasi": "Partisipasi & Kesejahteraan", "anggaran": "Anggaran",
                "hambatan": "Hambatan", "mitra": "Mitra", "risiko": "Risiko Residivisme", "jelajah": "Jelajah Data",
                "laporan": "Paparan Kanwil", "unggah": "Unggah Data", "audit": "Log Audit", "pengguna": "Pengguna"}
+LOGIN_PATH = "masuk"
 log = logging.getLogger("bapas")
 # Streamlit's file uploader has English texts and no option to change them: replace them with Indonesian ones
 UPLOADER_CSS = """<style>
@@ -167,6 +169,34 @@ def _filters_sidebar(as_of_day: dt.date, options: dict, viewer: Viewer) -> tuple
     return filters, preset
 
 
+def _steer_unknown_address(pages: list) -> None:
+    """Open the default page, with an Indonesian notice, for an address that is none of `pages`.
+
+    Streamlit itself would answer it with an English "Page not found" dialog. It does so exactly when a session's
+    first run asks for a page by its address (no page hash yet) and no page has that url_path
+    (streamlit/runtime/pages_manager.py `_resolve_page_script`, commands/navigation.py `_navigation`); a run that
+    asks by page hash falls back to the default page silently. Call just before `st.navigation(pages)`."""
+    manager = getattr(get_script_run_ctx(), "pages_manager", None)
+    # read defensively: should a Streamlit upgrade rename these, the app keeps working (with the English dialog)
+    address = getattr(manager, "intended_page_name", None)
+    asked_by_hash = getattr(manager, "intended_page_script_hash", True)
+    if not address or asked_by_hash or not hasattr(manager, "set_script_intent"):
+        return
+    if address in {page.url_path for page in pages}:
+        return
+    manager.set_script_intent("", "")  # no page asked for: Streamlit runs the default page, without the dialog
+    if address in (LOGIN_PATH, *PAGE_TITLES):  # the default page's own name (its url_path is ""): no notice
+        return
+    log.info("alamat tidak dikenal: /%s", address)
+    shown = address if len(address) <= 60 else address[:57] + "…"
+    st.warning(f'Halaman "{_plain(shown)}" tidak ada; Anda diarahkan ke halaman awal.')
+
+
+def _plain(text: str) -> str:
+    """Text from the address bar shown as it is: no Markdown links, emphasis or HTML."""
+    return "".join(f"\\{c}" if c in "\\`*_{}[]()<>#+-.!|~:$&" else c for c in text)
+
+
 @st.fragment(run_every=DATA_CHECK_SECONDS)
 def _watch_data(path: Path, shown: str) -> None:
     """Rerun the app within seconds after a load (from the Unggah page or `etl load`) replaced the database."""
@@ -185,9 +215,10 @@ def main() -> None:
             st.warning(msg)
         # every page address leads to the login (no "page not found"); after login the same address opens
         # the page, since a page is known by its address
-        hidden = [st.Page(login_page, title="Masuk", url_path=name, visibility="hidden") for name in PAGE_TITLES]
-        st.navigation([st.Page(login_page, title="Masuk", url_path="masuk", default=True), *hidden],
-                      position="hidden").run()
+        pages = [st.Page(login_page, title="Masuk", url_path=LOGIN_PATH, default=True),
+                 *[st.Page(login_page, title="Masuk", url_path=name, visibility="hidden") for name in PAGE_TITLES]]
+        _steer_unknown_address(pages)
+        st.navigation(pages, position="hidden").run()
         return
     st.session_state["aktif_terakhir"] = time.time()
     path = config.db_path()
@@ -220,6 +251,7 @@ def main() -> None:
     st.session_state["halaman_tersedia"] = [page.title for page in pages if page.visibility == "visible"]
     st.html(UPLOADER_CSS)
     _watch_data(path, st.session_state["konteks"].version)
+    _steer_unknown_address(pages)
     st.navigation(pages).run()
 
 

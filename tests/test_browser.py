@@ -282,6 +282,68 @@ def test_a_page_address_opened_directly_goes_through_the_frame(server, new_page)
         assert _nav_links(other) == PAGES["kanwil"]
 
 
+STREAMLIT_NOT_FOUND = re.compile(r"Page not found|have requested|does not seem to exist|no corresponding file")
+
+
+def _assert_no_not_found_dialog(page, where: str) -> None:
+    """Streamlit's own answer to an unknown address is an English dialog: an office user must never see it."""
+    shown = page.get_by_text(STREAMLIT_NOT_FOUND)
+    assert shown.count() == 0, f"{where}: Streamlit's English page-not-found text: {shown.all_inner_texts()}"
+    assert page.get_by_role("dialog").count() == 0, f"{where}: a dialog {page.get_by_role('dialog').all_inner_texts()}"
+
+
+def test_a_mistyped_address_opens_the_first_page_with_an_indonesian_notice(server, new_page):
+    """/tidakada before login: the login with an Indonesian notice, at /; after login (a restricted role too) the
+    role's first page; /masuk quietly the login; a real page's address still opens that page."""
+    notice = 'Halaman "tidakada" tidak ada; Anda diarahkan ke halaman awal.'
+    home = re.compile(rf"^{re.escape(server.url)}/(\?.*)?$")
+    with server.log_on_failure():
+        page = new_page()
+        page.goto(f"{server.url}/tidakada")
+        expect(page.get_by_label("Nama pengguna")).to_be_visible()
+        _settle(page, "Dasbor Pokmas Lipas")
+        expect(page.get_by_text(notice, exact=True)).to_be_visible()
+        expect(page).to_have_url(home)
+        _screenshot(page, "anonim-alamat-salah")
+        _assert_no_not_found_dialog(page, "anonim /tidakada")
+        _assert_no_errors(page, server, "anonim /tidakada")
+        assert _nav_links(page) == []
+
+        _log_in_here(page, "kanwil")  # a restricted role lands on its own first page
+        _settle(page, PAGES["kanwil"][0])
+        expect(page).to_have_url(home)
+        assert _nav_links(page) == PAGES["kanwil"]
+        assert page.get_by_text(notice).count() == 0, "the notice belongs to the address, not to the next page"
+        _assert_no_not_found_dialog(page, "kanwil setelah /tidakada")
+        _assert_no_errors(page, server, "kanwil setelah /tidakada")
+
+        page.goto(f"{server.url}/tidakada")  # typed while logged in: a new session, so the login again
+        expect(page.get_by_text(notice, exact=True)).to_be_visible()
+        _settle(page, "Dasbor Pokmas Lipas")
+        _assert_no_not_found_dialog(page, "/tidakada setelah masuk")
+        _log_in_here(page, "kepala")
+        _settle(page, PAGES["kepala"][0])
+        expect(page).to_have_url(home)
+        assert _nav_links(page) == PAGES["kepala"]
+        _assert_no_not_found_dialog(page, "kepala setelah /tidakada")
+        _assert_no_errors(page, server, "kepala setelah /tidakada")
+
+        page.goto(f"{server.url}/masuk")  # the login's own name: the login, without a notice
+        _settle(page, "Dasbor Pokmas Lipas")
+        expect(page.get_by_label("Nama pengguna")).to_be_visible()
+        assert page.get_by_text("tidak ada; Anda diarahkan").count() == 0
+        _assert_no_not_found_dialog(page, "anonim /masuk")
+
+        page.goto(f"{server.url}/mitra")  # a real page's address still opens that page after the login
+        _settle(page, "Dasbor Pokmas Lipas")
+        assert page.get_by_text("tidak ada; Anda diarahkan").count() == 0
+        _log_in_here(page, "kepala")
+        _settle(page, "Mitra")
+        expect(page).to_have_url(re.compile(rf"^{re.escape(server.url)}/mitra(\?.*)?$"))
+        _assert_no_not_found_dialog(page, "kepala /mitra")
+        _assert_no_errors(page, server, "kepala /mitra")
+
+
 @pytest.mark.parametrize("user", list(PAGES))
 def test_every_page_of_the_role_renders_without_error(user, server, new_page):
     page = new_page()
