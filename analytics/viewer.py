@@ -1,7 +1,7 @@
 """Who is looking: roles, which pages they get, and what person-level data they may read."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 ROLES = ("kepala", "pk", "analis", "kanwil", "operator")
 ROLE_LABELS = {"kepala": "Kepala Bapas", "pk": "Pembimbing Kemasyarakatan", "analis": "Analis",
@@ -21,6 +21,9 @@ PAGES = {
 
 class AccessDenied(PermissionError):
     """The viewer's role does not allow this; the message is for the user (Indonesian)."""
+
+
+NO_ONE = "-"  # a NIP no client has (person_scope; a caseload outside the chosen PKs)
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ def person_scope(viewer: Viewer, alias: str = "k") -> tuple[str, dict]:
     if level is None:
         raise AccessDenied("Peran Anda hanya boleh melihat data agregat, bukan data perorangan.")
     if level == "kasus_sendiri":
-        return f"{alias}.pk_nip = $viewer_pk_nip", {"viewer_pk_nip": viewer.pk_nip or "-"}
+        return f"{alias}.pk_nip = $viewer_pk_nip", {"viewer_pk_nip": viewer.pk_nip or NO_ONE}
     return "true", {}
 
 
@@ -66,3 +69,19 @@ def identity_columns(viewer: Viewer, alias: str = "k") -> tuple[str, dict]:
                 f"{alias}.no_register), 10)) as pseudonim"), {"pseudonym_key": viewer.pseudonym_key}
     person_scope(viewer, alias)  # raises for aggregate-only roles
     return f"{alias}.no_register, {alias}.nama", {}
+
+
+def caseload(filters, viewer: Viewer):
+    """For a PK, the Filters narrowed to their own caseload (what their lists hold); None for the other roles."""
+    if viewer.person_level != "kasus_sendiri":
+        return None
+    nip = viewer.pk_nip or NO_ONE
+    return replace(filters, pk_nip=(nip,) if not filters.pk_nip or nip in filters.pk_nip else (NO_ONE,))
+
+
+def figures_scope(filters, viewer: Viewer) -> str | None:
+    """What a PK's filtered figures cover, in words, when that is more than their own caseload; else None."""
+    own = caseload(filters, viewer)
+    if own is None or own == filters:
+        return None
+    return "seluruh kantor sesuai saringan" if not filters.pk_nip else "klien PK yang dipilih pada saringan"

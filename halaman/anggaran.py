@@ -1,4 +1,6 @@
 """Anggaran: is the money spent as planned, and what does a participant cost? (DATA.md §4, §7 "Serapan anggaran")"""
+import datetime as dt
+
 import streamlit as st
 
 from analytics import anggaran, charts_anggaran as charts, format as fmt
@@ -36,8 +38,11 @@ cols[1].metric(f"Realisasi s.d. {fmt.BULAN_SINGKAT[sampai]} {tahun}", fmt.rupiah
 cols[2].metric("Serapan", fmt.percent(summary["serapan"]), help=anggaran.DEFINITIONS["serapan"])
 cols[3].metric("Rata-rata deviasi RPD", fmt.percent(summary["deviasi_rata"]), help=anggaran.DEFINITIONS["deviasi"])
 if summary["bulan_dinilai"]:
-    st.caption(f"{int(summary['bulan_di_atas_ambang'])} dari {int(summary['bulan_dinilai'])} bulan yang sudah ada "
-               f"realisasinya menyimpang lebih dari {fmt.percent(anggaran.DEVIATION_THRESHOLD, 0)} dari rencana (RPD).")
+    st.caption(f"Bulan dengan realisasi menyimpang lebih dari {fmt.percent(anggaran.DEVIATION_THRESHOLD, 0)} dari "
+               f"rencana (RPD) pada TA {tahun}, {fmt.period(dt.date(tahun, 1, 1), dt.date(tahun, sampai, 1))}: "
+               f"{int(summary['bulan_di_atas_ambang'])} dari {int(summary['bulan_dinilai'])} bulan yang sudah ada "
+               "realisasinya; rata-rata deviasi di atas dihitung atas bulan-bulan yang sama. Ringkasan menghitung "
+               "hanya bulan-bulan periode saringan.")
 
 # 1. Pagu vs realisasi per account, and absorption across years
 st.subheader("Pagu dan realisasi per akun")

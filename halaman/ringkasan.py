@@ -4,6 +4,7 @@ import datetime as dt
 import streamlit as st
 
 from analytics import charts, format as fmt, ringkasan
+from analytics.viewer import figures_scope
 from ui import audit_view_once, cached, context, download, guard
 
 PAGE = "Ringkasan"
@@ -15,6 +16,7 @@ st.caption(f"{fmt.period(ctx.filters.mulai, ctx.filters.akhir)} dibanding period
            f"{fmt.date(ctx.as_of)}")
 
 kpis = cached(ringkasan.key_figures)(ctx.filters, ctx.viewer)
+scope = figures_scope(ctx.filters, ctx.viewer)  # a PK: figures reach beyond the own caseload
 for row in (kpis[:4], kpis[4:]):
     for column, kpi in zip(st.columns(4), row):
         column.metric(kpi.label, kpi.shown, kpi.delta or None, help=kpi.definition,
@@ -22,6 +24,10 @@ for row in (kpis[:4], kpis[4:]):
 if ctx.viewer.suppressed:
     st.caption("Angka 1–9 orang ditampilkan sebagai «<10» (aturan bilangan kecil), begitu pula persentase "
                "yang dihitung darinya.")
+if scope:
+    st.caption(f"Cakupan: angka dan grafik halaman ini mencakup {scope}, bukan hanya klien bimbingan Anda; hanya "
+               "daftar di bagian «Perlu perhatian» yang terbatas pada klien bimbingan Anda. Untuk angka klien Anda "
+               "saja, pilih nama Anda pada saringan «Pembimbing Kemasyarakatan».")
 st.caption("Arahkan kursor ke tanda tanya pada tiap angka untuk definisinya (DATA.md §7).")
 
 trend = cached(ringkasan.compliance_trend)(ctx.filters, ctx.viewer)
@@ -49,8 +55,13 @@ else:
 
 st.subheader("Perlu perhatian")
 count, rows = cached(ringkasan.missed_reports)(ctx.filters, ctx.viewer)
-st.markdown(f"**Klien aktif dengan ≥ 2 kali berturut-turut tidak wajib lapor: {count}** "
-            "(3 kali berturut-turut adalah dasar pencabutan).")
+if scope:
+    st.markdown(f"**Klien bimbingan Anda yang aktif dengan ≥ 2 kali berturut-turut tidak wajib lapor: "
+                f"{fmt.number(len(rows))}** ({scope}: {fmt.number(count)}; 3 kali berturut-turut adalah dasar "
+                "pencabutan). Daftar di bawah hanya memuat klien bimbingan Anda.")
+else:
+    st.markdown(f"**Klien aktif dengan ≥ 2 kali berturut-turut tidak wajib lapor: {fmt.number(count)}** "
+                "(3 kali berturut-turut adalah dasar pencabutan).")
 if rows is not None and not rows.empty:
     audit_view_once(PAGE, len(rows), "daftar mangkir berturut-turut")
     shown = rows.rename(columns={"no_register": "No. Register", "nama": "Nama", "pseudonim": "Pseudonim",
@@ -71,7 +82,8 @@ if not ending.empty:
                  hide_index=True, width="stretch")
 
 deviations = cached(ringkasan.budget_deviations)(ctx.filters)
-st.markdown(f"**Bulan dengan realisasi menyimpang lebih dari 10% dari rencana (RPD): {len(deviations)}**")
+st.markdown(f"**Bulan dengan realisasi menyimpang lebih dari 10% dari rencana (RPD) pada periode "
+            f"{fmt.period(ctx.filters.mulai, ctx.filters.akhir)}: {len(deviations)}**")
 if not deviations.empty:
     table = deviations.assign(
         Bulan=[fmt.month(dt.date(int(y), int(m), 1))
@@ -79,4 +91,6 @@ if not deviations.empty:
         Rencana=deviations["rencana"].map(fmt.rupiah), Realisasi=deviations["realisasi"].map(fmt.rupiah),
         Deviasi=deviations["deviasi"].map(fmt.percent))[["Bulan", "Rencana", "Realisasi", "Deviasi"]]
     st.dataframe(table, hide_index=True, width="stretch")
-    st.caption("Deviasi = |realisasi − rencana| ÷ rencana per bulan (konsep IKPA «deviasi Halaman III DIPA»).")
+st.caption("Deviasi = |realisasi − rencana| ÷ rencana per bulan (konsep IKPA «deviasi Halaman III DIPA»), dihitung "
+           "atas bulan-bulan periode saringan. Halaman Anggaran menghitung bulan yang menyimpang per tahun anggaran, "
+           "Januari s.d. bulan akhir periode, sehingga angkanya bisa berbeda.")

@@ -4,6 +4,7 @@ import datetime as dt
 import streamlit as st
 
 from analytics import charts_risiko as charts, format as fmt, risk
+from analytics.viewer import caseload, figures_scope
 from ui import audit_view_once, cached, chart, context, download, guard
 
 PAGE = "Risiko"
@@ -18,6 +19,11 @@ st.caption(f"Siapa yang perlu diperhatikan sekarang, seberapa baik model dan RRI
 if ctx.viewer.suppressed:
     st.caption("Angka 1–9 orang ditampilkan sebagai «<10» dan bagian grafik yang memuatnya diarsir abu-abu "
                "(aturan bilangan kecil).")
+scope = figures_scope(ctx.filters, ctx.viewer)  # a PK: figures reach beyond the own caseload
+if scope:
+    st.caption(f"Cakupan: grafik sebaran dan kurva bertahan mencakup {scope}; kartu model dan «Dosis × risiko» "
+               "memakai semua kasus kantor; hanya «Daftar peringatan dini» dan angka di atasnya yang terbatas pada "
+               "klien bimbingan Anda.")
 
 left, right = st.columns([1, 2])
 horizon = left.selectbox("Jendela hasil (bulan sejak mulai bimbingan)", risk.HORIZONS,
@@ -78,10 +84,20 @@ else:
 # 2 -------------------------------------------------------------------------------------------------------------
 st.subheader("Daftar peringatan dini")
 counts = model(risk.signal_counts)(ctx.filters, ctx.viewer, horizon, revocations, stale_ok=True)
-for column, row in zip(st.columns(len(counts)), counts.itertuples()):
-    column.metric(row.label, row.klien if isinstance(row.klien, str) else fmt.number(row.klien))
-st.caption(f"Klien aktif pada {fmt.date(ctx.as_of)} sesuai saringan: {fmt.number(counts['klien_aktif'].iloc[0])}. "
-           "Mangkir berturut-turut dihitung dari wajib lapor terakhir (3 kali berturut-turut adalah dasar "
+# a PK's tiles count what their list holds (the own caseload); the whole filtered office is said beside them
+own = caseload(ctx.filters, ctx.viewer)
+tiles = counts if own is None else model(risk.signal_counts)(own, ctx.viewer, horizon, revocations, stale_ok=True)
+for column, row in zip(st.columns(len(tiles)), tiles.itertuples()):
+    column.metric(row.label, fmt.number(row.klien))
+if scope:
+    covered = (f"Angka di atas dan daftar di bawah: hanya klien bimbingan Anda "
+               f"({fmt.number(tiles['klien_aktif'].iloc[0])} klien aktif pada {fmt.date(ctx.as_of)}). Untuk {scope}: "
+               f"{fmt.number(counts['klien_aktif'].iloc[0])} klien aktif; "
+               + "; ".join(f"{row.label.lower()} {fmt.number(row.klien)}" for row in counts.itertuples()) + ". ")
+else:
+    covered = (f"Klien aktif pada {fmt.date(ctx.as_of)} sesuai saringan: "
+               f"{fmt.number(tiles['klien_aktif'].iloc[0])}. ")
+st.caption(covered + "Mangkir berturut-turut dihitung dari wajib lapor terakhir (3 kali berturut-turut adalah dasar "
            f"pencabutan); «tanpa kegiatan» hanya untuk klien yang sudah ≥ {risk.NO_PROGRAM_DAYS} hari "
            "dibimbing; risiko tinggi = kategori Tinggi model.")
 if ctx.viewer.person_level is None:
@@ -116,7 +132,8 @@ st.markdown(f"- **Hasil:** {terms['hasil']}\n- **Titik prediksi:** {terms['titik
             "(kekuatan dipilih dengan validasi silang di dalam tiap lipatan), umur sebagai kurva halus (spline), jumlah pidana "
             "sebelumnya log(1 + x), tiap kategori menjadi kolom 0/1, lalu dikalibrasi ulang; versi kartu skor memakai kelompok dan "
             "poin bulat yang dapat dijumlahkan dengan tangan.")
-st.dataframe(risk.exclusion_table(validation, ctx.viewer), hide_index=True, width="stretch", key="risiko-kasus")
+# a table, not a data grid: the reasons are sentences and must wrap, not be cut off
+st.table(risk.exclusion_table(validation, ctx.viewer), hide_index=True)
 with st.expander("Fitur yang dipakai"):
     st.dataframe(risk.feature_table(validation), hide_index=True, width="stretch")
     st.caption("Status pekerjaan terakhir tidak dipakai: tanggalnya tidak tercatat, sehingga bisa berasal dari "

@@ -258,6 +258,8 @@ def test_page_for_kepala(budget_db):
     assert [w.value for w in at.warning] == [
         "Realisasi melebihi pagu pada akun: 524113 Perjalanan Dinas Dalam Kota. Periksa rinciannya di bawah."]
     assert any("tidak berlaku untuk anggaran" in c.value for c in at.caption)
+    assert [c.value for c in at.caption if "menyimpang" in c.value][0].startswith(
+        "Bulan dengan realisasi menyimpang lebih dari 10% dari rencana (RPD) pada TA 2024, Jan–Feb 2024: 1 dari 2 bulan")
     costs = _cost_table(at)
     assert costs[["Program", "Peserta", "Biaya per peserta", "Biaya per jam hadir"]].to_dict("records") == [
         {"Program": P01, "Peserta": "3", "Biaya per peserta": "Rp2.333.333", "Biaya per jam hadir": "Rp583.333"},
@@ -290,6 +292,8 @@ def test_page_year_selector_and_empty_state(budget_db):
     at.selectbox(key="anggaran_tahun").set_value(2023).run()
     assert not at.exception
     assert [m.value for m in at.metric][:3] == ["Rp5.000.000", "Rp4.000.000", "80,0%"]
+    assert [c.value for c in at.caption if "menyimpang" in c.value][0].startswith(
+        "Bulan dengan realisasi menyimpang lebih dari 10% dari rencana (RPD) pada TA 2023, Jan–Des 2023: 1 dari 1 bulan")
     assert [i.value for i in at.info] == ["Tidak ada baris anggaran TA 2023 yang terkait dengan kode program, jadi "
                                           "biaya per peserta tidak dapat dihitung."]
     empty = _page("kepala", budget_db, Filters(D(2024, 1, 1), D(2024, 2, 29), kode_bapas=("BAPAS-LAIN",)))

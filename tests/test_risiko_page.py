@@ -135,6 +135,36 @@ def test_page_for_pk_lists_only_the_own_caseload(page, office, nip):
     assert len(rows) > 0 and set(rows["No. Register"]) <= caseload
 
 
+def test_page_for_pk_counts_above_the_list_what_the_list_holds(page, office, nip):
+    """The signal tiles count the own caseload, as the list does; the whole office is said beside them."""
+    at = page("pk", office)
+    assert not at.exception and not at.error
+    rows = _list(at)  # every signal chosen: each client with at least one
+    signals = rows["Sinyal"].str.split(", ").explode()
+    tiles = {m.label: m.value for m in at.metric[:len(risk.SIGNALS)]}
+    assert tiles == {label: risk.fmt.number((signals == label).sum()) for label in risk.SIGNALS.values()}
+    office_counts = risk.signal_counts(PERIOD, Viewer("kepala", "kepala"), db_path=office)
+    assert (office_counts["klien"] > [int(v.replace(".", "")) for v in tiles.values()]).any()
+    texts = _texts(at)
+    assert "Angka di atas dan daftar di bawah: hanya klien bimbingan Anda" in texts
+    assert (f"Untuk seluruh kantor sesuai saringan: "
+            f"{risk.fmt.number(office_counts['klien_aktif'].iloc[0])} klien aktif; "
+            + "; ".join(f"{row.label.lower()} {risk.fmt.number(row.klien)}" for row in office_counts.itertuples())
+            ) in texts
+    assert "Cakupan: grafik sebaran dan kurva bertahan mencakup seluruh kantor sesuai saringan" in texts
+
+
+def test_model_card_case_table_wraps_its_long_reasons(page, office):
+    at = page("kepala", office)
+    assert not at.exception
+    [table] = [t.value for t in at.table if "Keterangan" in t.value.columns]
+    assert risk.EXCLUSIONS["kehadiran_tidak_tercatat"] in table["Keterangan"].tolist()
+    assert table["Keterangan"].iloc[-1] == "Jumlah kasus yang sudah mulai bimbingan"
+    assert not [t for t in _tables(at) if {"Keterangan", "Kasus"} <= set(t.columns)]  # no grid cutting text off
+    texts = _texts(at)
+    assert "bimbingan Anda" not in texts and "Cakupan:" not in texts
+
+
 def test_page_for_analis_shows_pseudonyms_only(page, office):
     at = page("analis", office)
     assert not at.exception and not at.error
