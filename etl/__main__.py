@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
                           description=f"Muat berkas spreadsheet ke basis data. Berkas yang diterima: {ACCEPTED}.")
     load.add_argument("files", nargs="+", metavar="FILE", help=f"berkas yang dimuat, satu atau lebih ({ACCEPTED})")
     load.add_argument("--db", help=DB_HELP)
-    load.add_argument("--kind", choices=KINDS, help="jenis data semua sheet (bawaan: dikenali otomatis)")
+    load.add_argument("--kind", choices=KINDS, help="jenis data semua lembar kerja (bawaan: dikenali otomatis)")
     load.add_argument("--json", action="store_true", help="cetak laporan JSON ke stdout")
     load.add_argument("--user", help=argparse.SUPPRESS)
     demo = sub.add_parser("demo", help="buat data demo dan muat")

@@ -160,7 +160,7 @@ def _read_excel(path: Path) -> list[Grid]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         for name, (height, width) in _xlsx_extent(path).items():
             if width > MAX_COLUMNS or height * width > MAX_CELLS:
-                raise ExtractError(f"sheet '{name}' terlalu besar untuk dibaca ({height} baris × {width} kolom "
+                raise ExtractError(f"lembar kerja '{name}' terlalu besar untuk dibaca ({height} baris × {width} kolom "
                                    f"terpakai); hapus isi sel di luar tabel lalu simpan ulang")
 
     try:
@@ -177,7 +177,7 @@ def _read_excel(path: Path) -> list[Grid]:
                 sheet = workbook.get_sheet_by_name(meta.name)
                 height, width = sheet.total_height, sheet.total_width
                 if width > MAX_COLUMNS or height * width > MAX_CELLS:
-                    raise ExtractError(f"sheet '{meta.name}' terlalu besar untuk dibaca ({height} baris × {width} "
+                    raise ExtractError(f"lembar kerja '{meta.name}' terlalu besar untuk dibaca ({height} baris × {width} "
                                        f"kolom terpakai); hapus sel kosong yang berformat di luar tabel")
                 rows = sheet.to_python(skip_empty_area=False)
                 merged = list(sheet.merged_cell_ranges or [])
@@ -352,7 +352,7 @@ def _unreadable_sheet_reason(path: Path, sheet: str, exc: Exception) -> str:
     if "password" in str(exc).lower():
         return "berkas tidak dapat dibuka: kemungkinan dilindungi kata sandi (buka di Excel, hapus kata sandi, " \
                "simpan ulang)"
-    return (f"sheet '{sheet}' rusak dan tidak dapat dibaca sebagai spreadsheet (isinya terpotong atau tidak sah); "
+    return (f"lembar kerja '{sheet}' rusak dan tidak dapat dibaca sebagai spreadsheet (isinya terpotong atau tidak sah); "
             "buka berkas di Excel, biarkan Excel memperbaikinya, lalu simpan ulang")
 
 

@@ -105,7 +105,7 @@ def plan_file(path: Path, kind: str | None = None) -> FilePlan:
     unrecognised = []
     for grid in grids:
         if grid.cells.empty:
-            unrecognised.append((grid.name, "sheet kosong"))
+            unrecognised.append((grid.name, "lembar kerja kosong"))
             continue
         try:
             k, row, columns = extract.find_header(grid, kind)
@@ -124,16 +124,16 @@ def plan_file(path: Path, kind: str | None = None) -> FilePlan:
         plan.sheets.append(Sheet(extract.table(grid, k, row, columns)))
     if not plan.sheets and not plan.rejected:
         detail = "; ".join(f"{name or path.name}: {reason}" for name, reason in unrecognised)
-        plan.rejected.append(_file_error(f"tidak ada sheet yang dikenali sebagai data ({detail})"))
+        plan.rejected.append(_file_error(f"tidak ada lembar kerja yang dikenali sebagai data ({detail})"))
     elif plan.rejected:
         for sheet in plan.sheets:
-            plan.rejected.append(_file_error("berkas ditolak seluruhnya karena sheet lain bermasalah",
+            plan.rejected.append(_file_error("berkas ditolak seluruhnya karena lembar kerja lain bermasalah",
                                              sheet.table.sheet, sheet.table.kind))
         plan.sheets = []
     else:
         for name, reason in unrecognised:
             plan.notes.append({"row": None, "column": None, "value": name,
-                               "message": f"sheet '{name}' dilewati: {reason}"})
+                               "message": f"lembar kerja '{name}' dilewati: {reason}"})
     return plan
 
 
@@ -388,7 +388,7 @@ def _dedupe_across_sheets(con: duckdb.DuckDBPyConnection, sheets: list[Sheet], k
         v = sheets[n].validated
         for row, value, first_sheet, first_row in found:
             v.errors.append({"row": int(row), "column": key[1], "value": value,
-                             "message": f"duplikat: sama dengan baris {first_row} (sheet {sheets[first_sheet].table.sheet})"})
+                             "message": f"duplikat: sama dengan baris {first_row} (lembar kerja {sheets[first_sheet].table.sheet})"})
         dropped = pa.array([r for r, *_ in found], type=pa.int64())
         v.rows = v.rows.filter(pa.compute.invert(pa.compute.is_in(v.rows.column("sumber_baris"), dropped)))
         v.errors.sort(key=lambda e: (e["row"] is None, e["row"] or 0))

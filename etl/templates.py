@@ -260,7 +260,7 @@ def _write_data_sheet(wb, ws, kind: str, fields: list[spec.Field], daftar: dict[
                 "validate": "list", "source": source, "error_type": "warning",
                 "error_title": "Nilai tidak ada di daftar",
                 "error_message": "Pilih nilai dari daftar. Nilai lain ditolak saat dimuat, kecuali sebutan "
-                                 "lazim yang dikenali (lihat sheet Petunjuk).",
+                                 "lazim yang dikenali (lihat lembar kerja Petunjuk).",
             })
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, 0, len(fields) - 1)
@@ -276,15 +276,15 @@ def _write_guide(wb, ws, kind: str, fields: list[spec.Field], data_sheet: str) -
     number = wb.add_format({"valign": "top", "align": "center"})
     lines = [
         f"Templat ini untuk mengisi data {kind} lalu memuatnya ke Dasbor Pokmas Lipas; {GRAIN[kind]}.",
-        f"Isi data mulai baris 2 di sheet '{data_sheet}'. Jangan ubah tulisan judul kolom; urutan kolom boleh "
+        f"Isi data mulai baris 2 di lembar kerja '{data_sheet}'. Jangan ubah tulisan judul kolom; urutan kolom boleh "
         "diubah dan kolom yang tidak dipakai boleh dihapus, kecuali kolom wajib.",
         "Judul kolom tebal berwarna jingga wajib diisi (baris yang kosong di kolom itu ditolak); judul biru "
         "boleh kosong. Arahkan tetikus ke judul kolom untuk melihat keterangannya.",
         "Format yang diterima: tanggal 12/03/2022 atau 12 Maret 2022 (hari lebih dulu, tahun 4 digit); uang "
         "Rp 1.500.000 atau 1500000; lama pidana 2 tahun 6 bulan; Ya/Tidak.",
         "Baris judul di atas tabel, baris nomor kolom (1, 2, 3 …), baris JUMLAH dan blok tanda tangan di "
-        "bawah tabel boleh ada: pemuat data melewatinya. Sheet Petunjuk ini"
-        + (" dan sheet Daftar (tersembunyi, berisi pilihan)" if _long_lists(fields) else "") + " juga dilewati.",
+        "bawah tabel boleh ada: pemuat data melewatinya. Lembar kerja Petunjuk ini"
+        + (" dan lembar kerja Daftar (tersembunyi, berisi pilihan)" if _long_lists(fields) else "") + " juga dilewati.",
         "Bila satu berkas berisi data beberapa Bapas, tambahkan kolom Kode Bapas; bila tidak ada, dipakai kode "
         "Bapas dari konfigurasi.",
     ]

@@ -76,7 +76,7 @@ def _save(uploads) -> tuple[list[Path], str]:
         if upload.size > limit_mb * 1024 * 1024:
             st.error(f"{name}: ukuran berkas {fmt.number(upload.size / 1024 / 1024, 1)} MB melebihi batas "
                      f"{limit_mb} MB per berkas. Pecah berkas menjadi beberapa bagian (mis. per tahun atau per "
-                     "sheet), atau simpan sebagai .csv, lalu unggah lagi.")
+                     "lembar kerja), atau simpan sebagai .csv, lalu unggah lagi.")
             continue
         if name.lower() in seen:
             st.error(f"{name}: ada dua berkas bernama sama; ganti nama salah satunya lalu unggah lagi.")
@@ -195,7 +195,7 @@ if result := st.session_state.pop("unggah_hasil", None):
     message = (f"Muat nomor {result.get('id_muat')} selesai: {fmt.number(loaded)} baris dimuat dari "
                f"{len({e['file'] for e in result['files']})} berkas.")
     if whole:
-        st.warning(f"{message} {len(whole)} berkas/sheet ditolak seluruhnya.")
+        st.warning(f"{message} {len(whole)} berkas/lembar kerja ditolak seluruhnya.")
     else:
         st.success(message)
     _show_report(result, loaded=True)
@@ -231,7 +231,7 @@ if uploads:
             ready = [e for e in report["files"] if e["status"] == "loaded"]
             total = sum(e["rows_loaded"] for e in ready)
             if total:
-                st.info(f"Bila dimuat: {fmt.number(total)} baris dari {len(ready)} sheet/berkas. Baris dengan "
+                st.info(f"Bila dimuat: {fmt.number(total)} baris dari {len(ready)} lembar kerja/berkas. Baris dengan "
                         "kunci yang sudah ada menggantikan baris lama (yang lama disimpan, sehingga muat dapat "
                         "dibatalkan).")
             elif ready:
@@ -283,7 +283,7 @@ else:
         st.info("Belum ada data yang pernah dimuat.")
     else:
         st.dataframe(kualitas.history_table(history), hide_index=True, width="stretch")
-        st.caption("Satu baris per berkas dan sheet setiap kali muat; SHA-256 mengenali isi berkas yang sama persis.")
+        st.caption("Satu baris per berkas dan lembar kerja setiap kali muat; SHA-256 mengenali isi berkas yang sama persis.")
     options = kualitas.undo_choices(runs)
     if options:
         left, right = st.columns([4, 1])
@@ -324,7 +324,7 @@ else:
 # -------------------------------------------------------------------------------------------------
 st.subheader("Templat kosong")
 st.caption("Satu templat .xlsx per jenis data: judul kolom yang diterima (wajib berwarna jingga), daftar pilihan, "
-           "dan sheet Petunjuk. Templat yang sudah diisi dapat langsung diunggah di atas.")
+           "dan lembar kerja Petunjuk. Templat yang sudah diisi dapat langsung diunggah di atas.")
 
 
 @st.cache_data(show_spinner=False)

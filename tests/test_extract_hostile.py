@@ -109,7 +109,7 @@ WORKBOOKS = [  # file name, its bytes, expected reason (part)
      "berkas .ods rusak dan tidak dapat dibaca sebagai spreadsheet"),
     ("rusak.xlsx", _zip_bytes({"xl/workbook.xml": "<workbook"}),
      "berkas .xlsx rusak dan tidak dapat dibaca sebagai spreadsheet"),
-    ("sheet-rusak.xlsx", _broken_sheet_xml(), "sheet 'Data Klien' rusak dan tidak dapat dibaca sebagai spreadsheet"),
+    ("sheet-rusak.xlsx", _broken_sheet_xml(), "lembar kerja 'Data Klien' rusak dan tidak dapat dibaca sebagai spreadsheet"),
     ("baru.xls", _xlsx_bytes(), "berkas ini buku kerja Excel (.xlsx) yang diberi akhiran .xls; ubah akhirannya "
                                 "menjadi .xlsx"),
     ("baru.ods", _xlsx_bytes(), "buku kerja Excel (.xlsx) yang diberi akhiran .ods"),
@@ -424,4 +424,4 @@ def test_a_file_without_a_recognisable_delimiter_is_named_in_the_reason(tmp_path
     assert _reason(path) == expected
     entry = _entry(path, db)
     assert (entry["file"], entry["status"], entry["rows_loaded"]) == ("klien-spasi.csv", "rejected", 0)
-    assert [e["message"] for e in entry["errors"]] == [expected]  # not "tidak ada sheet yang dikenali …"
+    assert [e["message"] for e in entry["errors"]] == [expected]  # not "tidak ada lembar kerja yang dikenali …"

@@ -421,7 +421,7 @@ CASES = [
     Case("terkunci.xlsx", _cfb_encrypted, "rejected", "dilindungi kata sandi"),
     Case("makro.xlsm", _xlsm_with_macro, "loaded", "makro di berkas .xlsm tidak dijalankan", loaded=2),
     Case("rumus.xlsx", _formulas, "loaded", "Nama wajib diisi", loaded=1),
-    Case("judul-saja.xlsx", _titles_only, "rejected", "tidak ada sheet yang dikenali sebagai data"),
+    Case("judul-saja.xlsx", _titles_only, "rejected", "tidak ada lembar kerja yang dikenali sebagai data"),
     Case("kolom-kosong.xlsx", _empty_columns_xlsx, "loaded", None, loaded=2),
     Case("kolom-kosong.csv", _empty_columns_csv, "loaded", None, loaded=2),
     Case("besar.xlsx", _big_xlsx, "loaded", None, loaded=BIG_ROWS),
@@ -438,7 +438,7 @@ CASES = [
     Case("uang-negatif.xlsx", _negative_amounts, "loaded", "negatif tidak diterima", loaded=1),
     Case("sheet-emoji.xlsx", _emoji_sheet, "loaded", None, loaded=2),
     Case("sheet-tersembunyi.xlsx", _hidden_sheet, "loaded", None, loaded=4),
-    Case("banyak-sheet.xlsx", _many_sheets, "loaded", "dilewati: sheet kosong", loaded=1),
+    Case("banyak-sheet.xlsx", _many_sheets, "loaded", "dilewati: lembar kerja kosong", loaded=1),
     Case("injeksi-rumus.csv", _formula_injection, "loaded", None, loaded=2),
     Case("bukan.parquet", _bytes(b"PAR1 ini bukan parquet sungguhan" * 10), "rejected",
          "berkas Parquet tidak dapat dibaca"),
@@ -458,7 +458,7 @@ CASES = [
          "buku kerja Excel (.xlsx) yang diberi akhiran .csv"),
     Case("kolom-bersarang.parquet", _nested_parquet, "rejected", "berkas Parquet berisi kolom bersarang"),
     Case("kolom-berlebih.csv", _late_extra_fields, "loaded", "jumlah kolom lebih banyak dari judul kolom", loaded=300),
-    Case("xml-rusak.xlsx", _broken_sheet_xml, "rejected", "sheet 'Data Klien' rusak dan tidak dapat dibaca"),
+    Case("xml-rusak.xlsx", _broken_sheet_xml, "rejected", "lembar kerja 'Data Klien' rusak dan tidak dapat dibaca"),
     Case("sel-galat.xlsx", _error_cells, "loaded", "bukan tanggal Excel yang masuk akal", loaded=0),
 ]
 

@@ -281,7 +281,7 @@ def test_key_repeated_across_sheets_of_one_file(tmp_path, db):
     path = workbook(tmp_path / "klien.xlsx", {"2022": (KLIEN_HEADER, rows_a), "2023": (KLIEN_HEADER, rows_b)})
     report = load_files([path], db)
     second = next(f for f in report["files"] if f["sheet"] == "2023")
-    assert [e["message"] for e in second["errors"]] == ["duplikat: sama dengan baris 6 (sheet 2022)"]
+    assert [e["message"] for e in second["errors"]] == ["duplikat: sama dengan baris 6 (lembar kerja 2022)"]
     assert (second["rows_read"], second["rows_loaded"], second["rows_rejected"]) == (2, 1, 1)
     assert query(db, "select no_register, nama from klien order by 1") == [("PB-1", "Ani"), ("PB-2", "Budi")]
 
@@ -297,7 +297,7 @@ def _hadir(no, register, tanggal):
     ([_hadir(1, "PB-001/2022", D(2022, 2, 2)), _hadir(2, "PB-002/2022", D(2022, 2, 1))], []),
     # the same attendance again (no program on either: empty equals empty)
     ([_hadir(1, "PB-003/2022", D(2022, 2, 5)), _hadir(2, "PB-001/2022", D(2022, 2, 1))],
-     [(7, "duplikat: sama dengan baris 6 (sheet Feb)")]),
+     [(7, "duplikat: sama dengan baris 6 (lembar kerja Feb)")]),
 ])
 def test_attendance_repeated_across_sheets(tmp_path, db, second, repeated):
     first = [_hadir(1, "PB-001/2022", D(2022, 2, 1)), _hadir(2, "PB-002/2022", D(2022, 2, 2))]

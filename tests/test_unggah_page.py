@@ -233,7 +233,7 @@ def test_size_limit_has_our_message(page):
     assert not at.exception
     assert [e.value for e in at.error] == [
         "besar.csv: ukuran berkas 1,0 MB melebihi batas 1 MB per berkas. Pecah berkas menjadi beberapa bagian "
-        "(mis. per tahun atau per sheet), atau simpan sebagai .csv, lalu unggah lagi."]
+        "(mis. per tahun atau per lembar kerja), atau simpan sebagai .csv, lalu unggah lagi."]
     assert "unggah_muat" not in [b.key for b in at.button]
 
 
