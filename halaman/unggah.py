@@ -192,8 +192,10 @@ st.subheader("Pilih berkas")
 if result := st.session_state.pop("unggah_hasil", None):
     loaded = sum(e["rows_loaded"] for e in result["files"])
     whole = [e for e in result["files"] if e["status"] == "rejected"]
+    chosen = len({e["file"] for e in result["files"]})
+    giving = len({e["file"] for e in result["files"] if e["rows_loaded"]})  # files that brought rows
     message = (f"Muat nomor {result.get('id_muat')} selesai: {fmt.number(loaded)} baris dimuat dari "
-               f"{len({e['file'] for e in result['files']})} berkas.")
+               f"{giving} berkas" + (f" (dari {chosen} berkas yang dipilih)." if giving != chosen else "."))
     if whole:
         st.warning(f"{message} {len(whole)} berkas/lembar kerja ditolak seluruhnya.")
     else:

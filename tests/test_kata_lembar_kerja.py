@@ -130,7 +130,8 @@ def test_unggah_page_says_lembar_kerja(page, hostile):
     at = page.go(at)
     assert not at.exception
     assert [w.value for w in at.warning] == [
-        "Muat nomor 2 selesai: 2 baris dimuat dari 6 berkas. 5 berkas/lembar kerja ditolak seluruhnya."]
+        "Muat nomor 2 selesai: 2 baris dimuat dari 2 berkas (dari 6 berkas yang dipilih). 5 berkas/lembar kerja "
+        "ditolak seluruhnya."]
     assert "Satu baris per berkas dan lembar kerja setiap kali muat" in " ".join(c.value for c in at.caption)
     assert [(t, _english_word(t)) for t in _page_texts(at) if _english_word(t)] == []
 
