@@ -19,6 +19,8 @@ from typing import Iterator
 import duckdb
 from filelock import FileLock, Timeout
 
+from etl import config
+
 KEEP = 3  # backups kept in <db>.cadangan/
 WAIT_SECONDS = 900  # how long a writer waits for another one to finish
 
@@ -33,6 +35,17 @@ def lock_path(db: Path) -> Path:
 
 def backup_dir(db: Path) -> Path:
     return db.with_name(db.name + ".cadangan")
+
+
+NAME_FORMAT = "%Y%m%d-%H%M%S-%f"  # a backup's file name: when it was kept, in Asia/Jakarta time
+
+
+def made_at(backup: Path) -> dt.datetime | None:
+    """When a backup was kept, read from its name (office time); None for a name not made by _keep_backup."""
+    try:
+        return dt.datetime.strptime(backup.stem, NAME_FORMAT)
+    except ValueError:
+        return None
 
 
 def backups(db: Path) -> list[Path]:
@@ -105,7 +118,7 @@ def _keep_backup(db: Path) -> None:
         return
     folder = backup_dir(db)
     folder.mkdir(exist_ok=True)
-    target = folder / f"{dt.datetime.now():%Y%m%d-%H%M%S-%f}.duckdb"
+    target = folder / f"{config.now():{NAME_FORMAT}}.duckdb"  # office time (WIB), as the app shows times
     try:
         os.link(db, target)  # same inode: no copy needed, the rename below only unlinks the name
     except OSError:

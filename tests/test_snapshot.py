@@ -11,7 +11,7 @@ import time
 import pytest
 
 from analytics import db as reader_db
-from etl import snapshot
+from etl import config, snapshot
 from etl.load import LoadError, load_files, preview_files, undo_run
 from tests.builders import KLIEN_HEADER, klien_row, workbook
 from tests.conftest import ROOT, query, run_cli
@@ -167,8 +167,16 @@ def test_cli_undo_and_backups(tmp_path, db):
     assert json.loads(done.stdout) == {"id_muat": run, "dihapus": {"klien": 1}, "dipulihkan": {}}
     again = run_cli("undo", run, "--db", db)
     assert again.returncode == 1 and "sudah dibatalkan" in again.stderr
-    listed = run_cli("backups", "--db", db).stdout.split()
+    lines = run_cli("backups", "--db", db).stdout.splitlines()
+    listed = [line.split()[0] for line in lines]
     assert len(listed) == 2  # the second load and the undo each kept the file they replaced (the refused undo not)
+    # each line says when the backup was kept, in office time (WIB) as its name is, and its size
+    now = config.now().replace(tzinfo=None)
+    for line, path in zip(lines, snapshot.backups(db)):
+        kept_at = snapshot.made_at(path)
+        assert abs((now - kept_at).total_seconds()) < 300
+        assert line == f"{path.name}  ({kept_at:%d-%m-%Y %H.%M.%S} WIB, " + \
+            f"{path.stat().st_size / 2**20:.1f}".replace(".", ",") + " MB)"
     restored = run_cli("backups", "--db", db, "--restore", listed[0])  # the file as it was before the undo
     assert restored.returncode == 0, restored.stderr
     assert query(db, "select count(*) from klien") == [(2,)]
