@@ -233,9 +233,39 @@ _KEY_QUERIES = {"klien": "select no_register from klien where kode_bapas = ?",
                 "mitra": "select kode_mitra from mitra where kode_bapas = ?"}
 
 
-def _stored_rows(table: str, where: str = "") -> str:
+# Stored tables built by a query other than `select * from v_X`: the same rows (tests/test_materialise.py compares
+# each stored table with its view), found faster by reading a table stored before it; {and_where} and {where}
+# limit both inputs to the offices rebuilt. partisipasi_bulanan: the attendance summed per client and month, then
+# joined to the active months already stored in klien_bulan, instead of generating those months again inside the
+# view's union (national demo: about a third of the view's time).
+FASTER_BUILD = {
+    "partisipasi_bulanan": """
+        with hadir as (
+            select kode_bapas, no_register, date_trunc('month', tanggal)::date as bulan,
+                   sum(coalesce(durasi_jam, 0)) as jam_hadir
+            from kehadiran
+            where jenis_kegiatan not in ('WAJIB_LAPOR', 'KUNJUNGAN_RUMAH')
+              and status_hadir in ('HADIR', 'TERLAMBAT'){and_where}
+            group by all
+        )
+        select k.kode_bapas, k.no_register, k.bulan, h.bulan is not null as ikut_program,
+               coalesce(h.jam_hadir, 0) as jam_hadir
+        from klien_bulan k
+        left join hadir h on h.kode_bapas = k.kode_bapas and h.no_register = k.no_register and h.bulan = k.bulan
+        {where}""",
+}
+
+
+def _stored_rows(table: str, by_office: bool = False) -> str:
+    """The query that builds a stored table: all its rows, or (by_office) those of the offices in $kantor."""
     order = MATERIALISED_ORDER[table]
-    return f"select * from v_{table}{where}" + (f" order by {order}" if order else "")
+    # list_contains, not `in (select unnest(...))`: DuckDB pushes it into the scans inside the views
+    if table in FASTER_BUILD:  # depends on tables earlier in MATERIALISED, already brought up to date
+        rows = FASTER_BUILD[table].format(and_where=" and list_contains($kantor, kode_bapas)" if by_office else "",
+                                          where="where list_contains($kantor, k.kode_bapas)" if by_office else "")
+    else:
+        rows = f"select * from v_{table}" + (" where list_contains($kantor, kode_bapas)" if by_office else "")
+    return rows + (f" order by {order}" if order else "")
 
 
 def materialise(con: duckdb.DuckDBPyConnection, offices: set[str] | None = None) -> None:
@@ -252,11 +282,9 @@ def materialise(con: duckdb.DuckDBPyConnection, offices: set[str] | None = None)
         if offices is None or table in stale:
             con.execute(f"create or replace table {table} as {_stored_rows(table)}")
         elif offices:
-            # list_contains, not `in (select unnest(...))`: DuckDB pushes it into the scans inside the views
             kantor = {"kantor": sorted(offices)}
             con.execute(f"delete from {table} where list_contains($kantor, kode_bapas)", kantor)
-            con.execute(f"insert into {table} {_stored_rows(table, ' where list_contains($kantor, kode_bapas)')}",
-                        kantor)
+            con.execute(f"insert into {table} {_stored_rows(table, by_office=True)}", kantor)
     if inputs != built:
         con.execute("delete from masukan_tersimpan")
         con.executemany("insert into masukan_tersimpan values (?, ?)", list(inputs.items()))
