@@ -10,19 +10,30 @@ log-rank tests come from statsmodels (lifelines would force pandas below 3).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import io
+import json
 import logging
 import math
+import os
+import platform
 import re
+import tempfile
 import threading
 import time
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
+import joblib
 import numpy as np
 import pandas as pd
 from scipy.special import expit
 from scipy.stats import rankdata
+from filelock import FileLock, Timeout
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
@@ -956,12 +967,20 @@ def _factor_texts(name: str, values: pd.Series) -> np.ndarray:
 
 
 _FITTING = threading.Lock()    # one fit at a time in a process: each takes seconds to minutes and memory
-_STATE = threading.Lock()      # guards _FITS and _REFITS (held only for dictionary operations)
+_STATE = threading.Lock()      # guards the dictionaries below (held only for dictionary operations)
 _FITS: dict[tuple, Fit] = {}   # (path, horizon, revocations, months) -> the newest fit; older versions dropped
 _REFITS: set[tuple] = set()    # keys being refitted in the background
 _FAILED: dict[tuple, Exception] = {}  # keys whose background fit failed: the next page view says why, then retries
+_WAITING: dict[tuple, _SharedFit] = {}  # keys whose refit waits for, or loads, another server's fit (see _turn)
+_SECRETS: dict[str, bytes] = {}  # accounts store -> the signing key derived from its secret (read once)
 PATIENCE = 20.0                # seconds a page waits for a first fit before saying it is being trained
 MAX_FITS = 4                   # fits kept per process (one per window/revocation choice in use)
+SHARED_WAIT = 20 * 60.0        # seconds a server waits for another server fitting the same version, then fits itself
+SHARED_KEEP_DAYS = 7           # shared fits, locks and leftovers nobody wrote or loaded for this long are removed
+SHARED_MAX_BYTES = 2 ** 30     # a larger file is refused unread (a national fit is ~35 MB)
+_MAGIC = b"BAPAS-RISIKO-FIT-1\n"
+_MAC_BYTES = hashlib.sha256().digest_size
+_SIGNING = b"bapas/risiko/model-bersama"  # derives the signing key: never the pseudonym secret itself
 _log = logging.getLogger(__name__)
 
 
@@ -979,24 +998,300 @@ def _kept(key: tuple) -> Fit | None:
         return _FITS.get(key)
 
 
-def _refit(key: tuple) -> Fit:
-    """Fit the current data version for `key`, unless another thread has just done it while this one waited."""
+def _keep(key: tuple, fit: Fit) -> None:
+    with _STATE:
+        _FITS.pop(key, None)  # the replaced fit goes once no page holds it
+        _FITS[key] = fit
+        while len(_FITS) > MAX_FITS:
+            _FITS.pop(next(iter(_FITS)))
+
+
+# --- one fit per data version for every app server (config.model_folder) -------------------------------------------
+
+class _Signed:
+    """A file that feeds what is written to it into an HMAC."""
+
+    def __init__(self, file, mac):
+        self.file, self.mac = file, mac
+
+    def write(self, data) -> int:
+        self.mac.update(data)
+        return self.file.write(data)
+
+
+@dataclass(frozen=True)
+class _SharedFit:
+    """The fit of one key and data version in the shared folder: magic, HMAC-SHA256, then joblib's zlib pickle."""
+
+    path: Path
+    version: str    # the data version (db.data_version) the name stands for
+    secret: bytes
+
+    def _mac(self):
+        # the name (key, data, code) is signed too: a valid file copied under another version's name is refused
+        return hmac.new(self.secret, _MAGIC + self.path.name.encode(), hashlib.sha256)
+
+    def load(self) -> Fit | None:
+        """The stored fit, or None when there is none or it is refused; nothing is unpickled before it verifies."""
+        try:
+            with self.path.open("rb") as fh:
+                if os.fstat(fh.fileno()).st_size > SHARED_MAX_BYTES:
+                    _log.warning("model risiko bersama ditolak, berkasnya terlalu besar: %s", self.path)
+                    return None
+                head, payload = fh.read(len(_MAGIC) + _MAC_BYTES), fh.read()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            _log.info("model risiko bersama tidak dapat dibaca (%s): %s", self.path, exc)
+            return None
+        mac = self._mac()
+        mac.update(payload)
+        if head[:len(_MAGIC)] != _MAGIC or not hmac.compare_digest(head[len(_MAGIC):], mac.digest()):
+            _log.warning("model risiko bersama ditolak, tanda tangannya tidak cocok (berkas diubah, atau kunci_model "
+                         "berbeda antar-server): %s; model dilatih di server ini", self.path)
+            return None
+        try:
+            fit = joblib.load(io.BytesIO(payload))
+        except Exception:  # noqa: BLE001 - signed by this release yet unreadable: fit instead
+            _log.exception("model risiko bersama tidak dapat dimuat: %s", self.path)
+            return None
+        if not isinstance(fit, Fit):
+            _log.warning("model risiko bersama ditolak, isinya bukan model: %s", self.path)
+            return None
+        try:
+            os.utime(self.path)  # in use: spared by the clean-up
+        except OSError:
+            pass
+        return fit
+
+    def save(self, fit: Fit) -> None:
+        """Write the fit under its name (a temporary file, then os.replace); a failure is logged, never raised."""
+        folder = self.path.parent
+        try:
+            handle, temporary = tempfile.mkstemp(prefix=".risiko-", suffix=".sementara", dir=folder)  # mode 0600
+        except OSError as exc:
+            _log.info("folder model risiko bersama tidak dapat ditulis (%s): %s; model ini hanya ada di server ini",
+                      folder, exc)
+            return
+        try:
+            with os.fdopen(handle, "wb") as fh:
+                fh.write(_MAGIC + bytes(_MAC_BYTES))
+                signed = _Signed(fh, self._mac())
+                joblib.dump(fit, signed, compress=("zlib", 1))  # signed as written; zlib: ~5× smaller, fast
+                fh.seek(len(_MAGIC))
+                fh.write(signed.mac.digest())
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(temporary, self.path)
+        except Exception as exc:  # noqa: BLE001 - the fit is kept in this process whatever happens here
+            if isinstance(exc, OSError):  # a read-only or full share
+                _log.info("model risiko bersama tidak dapat ditulis (%s): %s; model ini hanya ada di server ini",
+                          self.path, exc)
+            else:
+                _log.exception("model risiko bersama tidak dapat ditulis: %s", self.path)
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+            return
+        _clean(folder)
+
+    def lock(self) -> FileLock | None:
+        """The lock of this version's turn to fit, or None when the folder cannot be written."""
+        path = self.path.with_name(self.path.name + ".kunci")
+        try:  # made here: FileLock would retry a folder it cannot write until its timeout
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        except OSError:
+            return None
+        return FileLock(str(path))
+
+
+def _clean(folder: Path) -> None:
+    """Remove the shared fits, locks and leftovers that nobody has written or loaded for SHARED_KEEP_DAYS."""
+    cutoff = time.time() - SHARED_KEEP_DAYS * 86400
+    for path in [*folder.glob("risiko-*"), *folder.glob(".risiko-*")]:
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            pass
+
+
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    """The code and libraries a fit depends on: a new release never loads a fit made by an older one."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(platform.python_version().encode())
+    for path in sorted([*root.glob("analytics/*.py"), *root.glob("etl/*.py"), *root.glob("etl/sql/*.sql")]):
+        digest.update(b"\0" + path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    for name in ("numpy", "pandas", "pyarrow", "scipy", "scikit-learn", "joblib", "duckdb"):
+        try:
+            digest.update(f"\0{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"\0{name}=-".encode())
+    return digest.hexdigest()[:16]
+
+
+_code_version()  # now: the code this process runs, not files a new release puts under it later
+
+
+def _secret() -> bytes | None:
+    """The key that signs shared fits: from `kunci_model` (servers on several machines), else from the accounts
+    store's random secret (servers sharing one store on one machine); None: fits are not shared."""
+    try:
+        own = config.model_key()
+    except ValueError as exc:
+        _log.warning("%s; model risiko tidak dibagi antar-server", exc)
+        return None
+    if own:
+        return hmac.new(own, _SIGNING, hashlib.sha256).digest()
+    store = config.akses_path()
+    with _STATE:
+        derived = _SECRETS.get(str(store))
+    if derived is not None:
+        return derived
+    if not store.is_file():  # never made here: the command line runs without an accounts store
+        _log.info("model risiko tidak dibagi antar-server: kunci_model tidak diatur dan penyimpanan akun %s belum "
+                  "ada", store)
+        return None
+    from analytics import accounts
+    try:
+        secret = accounts.Store(store).pseudonym_secret()
+    except Exception as exc:  # noqa: BLE001 - an unreadable store only means fits are not shared
+        _log.info("model risiko tidak dibagi antar-server: penyimpanan akun %s tidak terbaca: %s", store, exc)
+        return None
+    derived = hmac.new(secret, _SIGNING, hashlib.sha256).digest()
+    with _STATE:
+        _SECRETS[str(store)] = derived
+    return derived
+
+
+def _data_identity(path: Path, version: str) -> str | None:
+    """The data as every server names it: a dataset's manifest (each export writes a new one; the servers may mount
+    the share at different paths), else the database file and its version (servers on one machine)."""
+    if path.is_dir():
+        from etl.export import MANIFEST
+        try:
+            manifest = (path / MANIFEST).read_bytes()
+        except OSError:
+            return None
+        if db.data_version(path) != version:  # a new export since `version` was read: the next refit asks again
+            return None
+        return "dataset " + hashlib.sha256(manifest).hexdigest()
+    return f"file {path.resolve()} {version}"
+
+
+def _shared(key: tuple, version: str) -> _SharedFit | None:
+    """Where the fit of `key` at data version `version` is shared, or None (no folder, no signing key)."""
+    path, horizon, include_revocations, prediction_months = key
+    folder = config.model_folder(Path(path))
+    if folder is None:
+        return None
+    secret = _secret()
+    if secret is None:
+        return None
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        _log.info("folder model risiko bersama tidak tersedia (%s): %s; model dilatih di server ini saja", folder, exc)
+        return None
+    data = _data_identity(Path(path), version)
+    if data is None:
+        return None
+    name = json.dumps([data, horizon, include_revocations, prediction_months, _code_version()])
+    return _SharedFit(folder / f"risiko-{horizon}-{hashlib.sha256(name.encode()).hexdigest()[:40]}.fit", version,
+                      secret)
+
+
+def _turn(key: tuple, shared: _SharedFit) -> FileLock | None:
+    """This server's turn to fit the version (a lock in the shared folder), or None when another server's fit has
+    appeared meanwhile, the lock cannot be made, or the other server took longer than SHARED_WAIT."""
+    with _STATE:
+        _WAITING[key] = shared
+    lock = shared.lock()
+    if lock is None:
+        return None
+    deadline = time.monotonic() + SHARED_WAIT
+    while not shared.path.is_file():
+        if time.monotonic() > deadline:
+            _log.info("model risiko: server lain belum selesai melatih %s setelah %.0f detik; dilatih di sini",
+                      shared.path.name, SHARED_WAIT)
+            return None
+        try:
+            lock.acquire(timeout=1.0)
+        except Timeout:
+            continue
+        except OSError as exc:  # a share whose locks fail: fit without one (two servers may then fit at once)
+            _log.info("model risiko: kunci %s tidak dapat diambil: %s", shared.path.name, exc)
+            return None
+        return lock
+    return None
+
+
+def _arriving(key: tuple, version: str) -> bool:
+    """Whether another server's fit of `version` is in the shared folder and this process is about to load it."""
+    with _STATE:
+        shared = _WAITING.get(key)
+    return shared is not None and shared.version == version and shared.path.is_file()
+
+
+def _load_shared(key: tuple, shared: _SharedFit) -> Fit | None:
+    fit = _kept(key)
+    if fit is not None and fit.version == shared.version:
+        return fit
+    fit = shared.load()
+    if fit is not None:
+        fit.version = shared.version
+        _keep(key, fit)
+    return fit
+
+
+def _fit_here(key: tuple, shared: _SharedFit | None) -> Fit:
+    """Fit in this process (then share the fit), unless another thread has just done it while this one waited."""
     path, horizon, include_revocations, prediction_months = key
     with _FITTING:  # sessions asking at once wait for one fit instead of each fitting (seconds to minutes, GBs)
         version = db.data_version(Path(path))
         fit = _kept(key)
         if fit is not None and fit.version == version:
             return fit
+        with _STATE:
+            _WAITING.pop(key, None)  # fitted here: no other server's fit to wait for
+        if shared is not None and shared.version != version:  # a load while this one waited
+            shared = _shared(key, version)
         # small dense problems: one BLAS thread is several times faster than many competing for two cores
         with threadpool_limits(limits=1):
             fit = _fit(horizon, include_revocations, prediction_months, Path(path))
         fit.version = version
-        with _STATE:
-            _FITS.pop(key, None)  # the replaced fit goes once no page holds it
-            _FITS[key] = fit
-            while len(_FITS) > MAX_FITS:
-                _FITS.pop(next(iter(_FITS)))
+        _keep(key, fit)  # this server's pages need not wait for the write below
+        if shared is not None and db.data_version(Path(path)) == version:  # else the fit may have read newer data
+            shared.save(fit)
         return fit
+
+
+def _refit(key: tuple) -> Fit:
+    """The fit of the current data version for `key`: kept, else another server's from the shared folder (waiting
+    for it while that server fits the same version), else fitted here and shared."""
+    path = Path(key[0])
+    while True:
+        version = db.data_version(path)
+        fit = _kept(key)
+        if fit is not None and fit.version == version:
+            return fit
+        shared = _shared(key, version)
+        if shared is None:
+            return _fit_here(key, None)
+        lock = _turn(key, shared)
+        try:
+            if db.data_version(path) != version:
+                continue  # a load while this one waited: look for the new version's fit
+            # loaded outside _FITTING: a fit of another window running here need not hold it up
+            fit = _load_shared(key, shared)
+            return fit if fit is not None else _fit_here(key, shared)
+        finally:
+            with _STATE:
+                _WAITING.pop(key, None)
+            if lock is not None:
+                lock.release()
 
 
 def _refit_in_background(key: tuple) -> None:
@@ -1051,14 +1346,16 @@ def serving(horizon: int = DEFAULT_HORIZON, include_revocations: bool = False, d
 
     The fit runs in the background. With no fit yet in this process the page waits up to `patience` seconds
     (PATIENCE; a small office's fit takes a few seconds) and then gets (None, False): a first fit at national
-    scale takes minutes, and the page says so instead of hanging. A failed background fit is raised here.
+    scale takes minutes, and the page says so instead of hanging. A failed background fit is raised here. Another
+    server's fit of the current version that has just appeared in the shared folder is waited for (it loads in
+    seconds).
     """
     key = _key(horizon, include_revocations, None, db_path)
     _failure(key)
     fit = _kept(key)
+    deadline = time.monotonic() + (PATIENCE if patience is None else patience)
     if fit is None:
         _refit_in_background(key)
-        deadline = time.monotonic() + (PATIENCE if patience is None else patience)
         while (fit := _kept(key)) is None and time.monotonic() < deadline:
             _failure(key)
             time.sleep(0.05)
@@ -1068,24 +1365,29 @@ def serving(horizon: int = DEFAULT_HORIZON, include_revocations: bool = False, d
     version = db.data_version(Path(key[0]))
     if fit.version != version:
         _refit_in_background(key)
+        while fit.version != version and _arriving(key, version) and time.monotonic() < deadline:
+            time.sleep(0.05)
+            fit = _kept(key) or fit
     return fit.version, fit.version == version
 
 
 def ready(horizon: int = DEFAULT_HORIZON, include_revocations: bool = False, db_path: Path | None = None) -> bool:
-    """Whether the page should run again: the kept fit is the current data version's, or its fit failed (never
-    waits)."""
+    """Whether the page should run again: the kept fit is the current data version's, another server's fit of it
+    has appeared in the shared folder, or its fit failed (never waits)."""
     key = _key(horizon, include_revocations, None, db_path)
     fit = _kept(key)
     with _STATE:
         failed = key in _FAILED
-    return failed or (fit is not None and fit.version == db.data_version(Path(key[0])))
+    version = db.data_version(Path(key[0]))
+    return failed or (fit is not None and fit.version == version) or _arriving(key, version)
 
 
 def forget() -> None:
-    """Drop every kept fit (tests)."""
+    """Drop every kept fit and signing key (tests); fits in the shared folder stay."""
     with _STATE:
         _FITS.clear()
         _FAILED.clear()
+        _SECRETS.clear()
 
 
 def validate(horizon: int = DEFAULT_HORIZON, include_revocations: bool = False, prediction_months: int | None = None,

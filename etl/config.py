@@ -80,6 +80,35 @@ def read_queries() -> int:
     return number
 
 
+MODEL_FOLDER_OFF = ("nonaktif", "tidak", "off", "false", "0")
+MIN_MODEL_KEY = 32
+
+
+def model_folder(db_path: str | os.PathLike) -> Path | None:
+    """Where finished risk-model fits are shared between app servers (`BAPAS_FOLDER_MODEL`, else `folder_model`,
+    else `model/` beside the database or dataset folder); None when set to "nonaktif"."""
+    value = os.environ.get("BAPAS_FOLDER_MODEL") or settings().get("folder_model")
+    if value is None or value == "":
+        return Path(db_path).parent / "model"
+    if str(value).strip().lower() in MODEL_FOLDER_OFF:
+        return None
+    return Path(str(value).strip())
+
+
+def model_key() -> bytes | None:
+    """The secret that signs shared risk-model fits (`BAPAS_KUNCI_MODEL`, else `kunci_model`), or None.
+
+    Every app server sharing `folder_model` must have the same value; one shorter than 32 characters raises ValueError.
+    """
+    value = os.environ.get("BAPAS_KUNCI_MODEL") or settings().get("kunci_model")
+    if not value:
+        return None
+    value = str(value).strip()
+    if len(value) < MIN_MODEL_KEY:
+        raise ValueError(f"pengaturan kunci_model terlalu pendek ({len(value)} karakter): perlu ≥ {MIN_MODEL_KEY}")
+    return value.encode("utf-8")
+
+
 def now() -> dt.datetime:
     """The current time in Asia/Jakarta."""
     return dt.datetime.now(TIMEZONE)

@@ -13,9 +13,11 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(autouse=True)
 def _isolated_settings(monkeypatch, tmp_path):
     """No test reads the developer's environment or configuration file."""
-    for name in ("BAPAS_DB", "BAPAS_KODE", "BAPAS_UJI_JEDA_TRANSAKSI", "BAPAS_MEMORI_BACA"):
+    for name in ("BAPAS_DB", "BAPAS_KODE", "BAPAS_UJI_JEDA_TRANSAKSI", "BAPAS_MEMORI_BACA", "BAPAS_KUNCI_MODEL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("BAPAS_AKSES", str(tmp_path / "akses.sqlite"))
+    # shared risk fits stay on (as in use) but per test: never a fit another test's accounts store signed
+    monkeypatch.setenv("BAPAS_FOLDER_MODEL", str(tmp_path / "model"))
     monkeypatch.setenv("BAPAS_CONFIG", str(tmp_path / "tidak-ada.toml"))
     from etl import config
     config.settings.cache_clear()
