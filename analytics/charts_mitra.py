@@ -145,7 +145,7 @@ def certified_share(frame: pd.DataFrame) -> go.Figure:
 
 
 # what the partner delivered first (visible without scrolling), then who it is and its agreement
-_TABLE_COLUMNS = ("kode_bapas", "nama_mitra", "program_periode", "peserta", "terdaftar", "selesai",
+_TABLE_COLUMNS = ("kode_bapas", "kode_mitra", "nama_mitra", "program_periode", "peserta", "terdaftar", "selesai",
                   "tingkat_penyelesaian", "penempatan_periode", "penempatan_total", "bidang_pelatihan",
                   "bersertifikat", "jenis_mitra", "status_aktif", "berlaku_sampai", "sisa_hari", "nomor_pks",
                   "kapasitas_per_angkatan", "bidang")

@@ -27,7 +27,9 @@ for column, (label, value, help_text) in zip(st.columns(4), (
 
 st.subheader("Kartu skor mitra")
 st.dataframe(charts.scorecard_table(card), hide_index=True, width="stretch", key="mitra-kartu-skor",
-             column_config={"Mitra": st.column_config.Column(pinned=True, width=280),
+             # the code pinned beside the name: two long names alike at the start stay told apart
+             column_config={mitra.SCORECARD_LABELS["kode_mitra"]: st.column_config.Column(pinned=True, width=90),
+                            "Mitra": st.column_config.Column(pinned=True, width=300),
                             mitra.SCORECARD_LABELS["tingkat_penyelesaian"]: st.column_config.Column(width=120)})
 st.caption("Klik judul kolom untuk mengurutkan; geser tabel ke kanan untuk jenis, status dan PKS mitra. " + " ".join(
     mitra.DEFINITIONS[k] for k in ("program", "peserta", "penyelesaian", "penempatan")))

@@ -290,6 +290,7 @@ def test_page_for_kepala(page):
         ("PKS lewat, mitra masih aktif", "1")]
     card = _frames(at)[0]
     assert list(card["Mitra"]) == [M1, M3, M2] and list(card["Peserta (orang)"]) == [12, 11, 3]
+    assert list(card.columns[:2]) == ["Kode mitra", "Mitra"] and list(card["Kode mitra"]) == ["M1", "M3", "M2"]
     assert len(at.get("plotly_chart")) == 3
     # drill-downs: the first partner's runs, and its participants by name (audited)
     assert any(list(f.get("Kode program", [])) == ["P1"] for f in _frames(at))
