@@ -11,7 +11,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from analytics import db, format as fmt
 from analytics.accounts import LoginError, Store
-from analytics.filters import PRESETS, Filters, add_months, from_query, month_end, to_query
+from analytics.filters import PRESETS, Filters, add_months, from_query, month_end, program_label, to_query
 from analytics.ringkasan import as_of, choices
 from analytics.viewer import PAGES, ROLE_LABELS, Viewer
 from etl import config
@@ -26,14 +26,29 @@ PAGE_TITLES = {"ringkasan": "Ringkasan", "partisipasi": "Partisipasi & Kesejahte
                "laporan": "Paparan Kanwil", "unggah": "Unggah Data", "audit": "Log Audit", "pengguna": "Pengguna"}
 LOGIN_PATH = "masuk"
 log = logging.getLogger("bapas")
-# Streamlit's file uploader has English texts and no option to change them: replace them with Indonesian ones
-UPLOADER_CSS = """<style>
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
-  content: "Pilih berkas"; font-size: 0.875rem; }
-[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
-[data-testid="stFileUploaderDropzoneInstructions"] span::after {
-  content: "atau seret berkas ke kotak ini"; font-size: 0.875rem; }
+# Streamlit's file uploader and select boxes have English texts and no option to change them (1.67): hide each text
+# (visibility too, so it is neither read out nor found) and show an Indonesian one. The data-key values and the
+# data-empty list are Streamlit's own (static/js Multiselect*.js, Selectbox*.js). A multiselect with max_selections
+# shows its limit message in the same element: its label says «paling banyak N», and the text then covers both.
+_LIST = ':is([data-testid="stMultiSelectDropdown"], [data-testid="stSelectboxVirtualDropdown"]) [role="listbox"]'
+_BULK = '[data-testid="stMultiSelectDropdown"] [role="option"]'
+WIDGET_TEXTS_CSS = f"""<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
+  content: "Pilih berkas"; font-size: 0.875rem; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: "atau seret berkas ke kotak ini"; font-size: 0.875rem; }}
+{_LIST}[data-empty="true"] [role="option"] > span,
+{_BULK}:is([data-key="__select_all__"], [data-key="__select_matches__"]) > div {{
+  font-size: 0; visibility: hidden; }}
+{_LIST}[data-empty="true"] [role="option"] > span::after {{
+  content: "Tidak ada yang cocok"; font-size: 0.875rem; visibility: visible; }}
+{_LIST}[data-empty="true"][aria-label*="paling banyak"] [role="option"] > span::after {{
+  content: "Tidak ada yang cocok, atau batas pilihan sudah tercapai"; }}
+{_BULK}[data-key="__select_all__"] > div::after {{ content: "Pilih semua"; font-size: 0.875rem; visibility: visible; }}
+{_BULK}[data-key="__select_matches__"] > div::after {{
+  content: "Pilih semua yang cocok"; font-size: 0.875rem; visibility: visible; }}
 </style>"""
 
 st.set_page_config(page_title="Dasbor Pokmas Lipas", page_icon=str(ROOT / "assets" / "ikon.png"), layout="wide")
@@ -153,12 +168,15 @@ def _filters_sidebar(as_of_day: dt.date, options: dict, viewer: Viewer) -> tuple
         start, end = from_query({"periode": preset}, as_of_day)[0].mulai, from_query({"periode": preset},
                                                                                       as_of_day)[0].akhir
         filters = Filters(start, end)
+    # no "Select all" (English, and no way to relabel it): an empty filter already means all
     if len(options["kode_bapas"]) > 1:
-        sb.multiselect("Kantor (kode Bapas)", options["kode_bapas"], key="f_kode_bapas", placeholder="Semua")
-    sb.multiselect("Program integrasi", options["program_integrasi"], key="f_program", placeholder="Semua")
+        sb.multiselect("Kantor (kode Bapas)", options["kode_bapas"], key="f_kode_bapas", placeholder="Semua",
+                       select_all=False)
+    sb.multiselect("Program integrasi", options["program_integrasi"], format_func=program_label, key="f_program",
+                   placeholder="Semua", select_all=False)
     names = dict(options["pk"])
     sb.multiselect("Pembimbing Kemasyarakatan", list(names), format_func=lambda nip: names.get(nip) or nip,
-                   key="f_pk", placeholder="Semua")
+                   key="f_pk", placeholder="Semua", select_all=False)
     keep = lambda key, allowed: tuple(v for v in st.session_state.get(key, []) if v in allowed)  # noqa: E731
     filters = Filters(filters.mulai, filters.akhir, keep("f_kode_bapas", options["kode_bapas"]),
                       keep("f_program", options["program_integrasi"]), keep("f_pk", names))
@@ -170,7 +188,8 @@ def _filters_sidebar(as_of_day: dt.date, options: dict, viewer: Viewer) -> tuple
 
 
 def _steer_unknown_address(pages: list) -> None:
-    """Open the default page, with an Indonesian notice, for an address that is none of `pages`.
+    """Open the page an address means (other case, trailing slash) or else the default page, with an Indonesian
+    notice, for an address that is none of `pages`.
 
     Streamlit itself would answer it with an English "Page not found" dialog. It does so exactly when a session's
     first run asks for a page by its address (no page hash yet) and no page has that url_path
@@ -184,12 +203,16 @@ def _steer_unknown_address(pages: list) -> None:
         return
     if address in {page.url_path for page in pages}:
         return
-    manager.set_script_intent("", "")  # no page asked for: Streamlit runs the default page, without the dialog
-    if address in (LOGIN_PATH, *PAGE_TITLES):  # the default page's own name (its url_path is ""): no notice
+    # the default page's url_path is "": its own name (login, or the role's first page) leads there too
+    meant = {name: "" for name in (LOGIN_PATH, *PAGE_TITLES)} | {page.url_path.lower(): page.url_path
+                                                                   for page in pages}
+    target = meant.get(address.strip().strip("/").lower())
+    manager.set_script_intent("", target or "")  # by its url_path ("": the default page), without the dialog
+    if target is not None:  # /Ringkasan, /RISIKO, /mitra/: the page meant, no notice
         return
     log.info("alamat tidak dikenal: /%s", address)
     shown = address if len(address) <= 60 else address[:57] + "…"
-    st.warning(f'Halaman "{_plain(shown)}" tidak ada; Anda diarahkan ke halaman awal.')
+    st.warning(f"Halaman «{_plain(shown)}» tidak ada; Anda diarahkan ke halaman awal.")
 
 
 def _plain(text: str) -> str:
@@ -249,7 +272,7 @@ def main() -> None:
     pages += [st.Page(_not_for_role, title="Tidak tersedia", url_path=name, visibility="hidden")
               for name in PAGE_TITLES if name not in names]  # an address outside the role: a clear no
     st.session_state["halaman_tersedia"] = [page.title for page in pages if page.visibility == "visible"]
-    st.html(UPLOADER_CSS)
+    st.html(WIDGET_TEXTS_CSS)
     _watch_data(path, st.session_state["konteks"].version)
     _steer_unknown_address(pages)
     st.navigation(pages).run()

@@ -4,6 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+# the integration programs whose code is an abbreviation, with the names from the vocabulary (etl/spec.py,
+# DATA.md); the other codes are words (ASIMILASI, PIDANA_PENGAWASAN) and read as themselves
+PROGRAM_NAMES = {"PB": "Pembebasan Bersyarat", "CB": "Cuti Bersyarat", "CMB": "Cuti Menjelang Bebas",
+                 "PIB": "Pidana Bersyarat"}
 PRESETS = {"1": "Bulan terakhir", "3": "3 bulan terakhir", "6": "6 bulan terakhir", "12": "12 bulan terakhir",
            "ytd": "Tahun berjalan", "kustom": "Pilih sendiri"}
 
@@ -54,6 +58,13 @@ class Filters:
         return {"mulai": self.mulai.isoformat(), "akhir": self.akhir.isoformat(), **{
             k: list(v) for k, v in (("kode_bapas", self.kode_bapas), ("program_integrasi", self.program_integrasi),
                                     ("pk_nip", self.pk_nip)) if v}}
+
+
+def program_label(code: str) -> str:
+    """An integration program as users read it: 'PB' → 'PB – Pembebasan Bersyarat', 'PIDANA_PENGAWASAN' →
+    'Pidana Pengawasan'; the code stays the value everywhere else."""
+    from analytics import format as fmt
+    return f"{code} – {PROGRAM_NAMES[code]}" if code in PROGRAM_NAMES else fmt.code(code)
 
 
 def preset_period(preset: str, as_of: dt.date) -> tuple[dt.date, dt.date]:

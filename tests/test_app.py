@@ -165,6 +165,26 @@ def test_a_shared_link_reproduces_the_filters(_app_env):
     assert at.query_params["periode"] in ("kustom", ["kustom"])
 
 
+def test_sidebar_filters_have_no_english_select_all_and_programs_read_as_names(_app_env):
+    """Streamlit's "Select all" is English with no way to relabel it, and an empty filter already means all."""
+    from analytics.filters import program_label
+    at = _login("kepala")
+    assert not at.exception
+    filters = {m.key: m for m in at.sidebar.multiselect}
+    assert {"f_program", "f_pk"} <= set(filters)
+    assert {key: m.proto.select_all for key, m in filters.items()} == dict.fromkeys(filters, 0)
+    assert {key: m.proto.placeholder for key, m in filters.items()} == dict.fromkeys(filters, "Semua")
+    codes = ringkasan.choices(_app_env)["program_integrasi"]
+    program = filters["f_program"]
+    assert program.options == [program_label(code) for code in codes]
+    assert "PB – Pembebasan Bersyarat" in program.options and not set(codes) & set(program.options)
+    program.select("PB").run()  # the value stays the code: in the filters and in the link
+    assert not at.exception
+    assert at.session_state["konteks"].filters.program_integrasi == ("PB",)
+    assert at.multiselect(key="f_program").values == ["PB – Pembebasan Bersyarat"]
+    assert at.query_params["program_integrasi"] in ("PB", ["PB"])
+
+
 def test_five_failures_lock_the_account():
     for _ in range(5):
         _login("pk1", "bukan-sandinya")

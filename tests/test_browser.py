@@ -294,8 +294,9 @@ def _assert_no_not_found_dialog(page, where: str) -> None:
 
 def test_a_mistyped_address_opens_the_first_page_with_an_indonesian_notice(server, new_page):
     """/tidakada before login: the login with an Indonesian notice, at /; after login (a restricted role too) the
-    role's first page; /masuk quietly the login; a real page's address still opens that page."""
-    notice = 'Halaman "tidakada" tidak ada; Anda diarahkan ke halaman awal.'
+    role's first page; /masuk quietly the login; a real page's address still opens that page, also typed in another
+    case or with a trailing slash (/Ringkasan, /RISIKO/), without a notice."""
+    notice = "Halaman «tidakada» tidak ada; Anda diarahkan ke halaman awal."
     home = re.compile(rf"^{re.escape(server.url)}/(\?.*)?$")
     with server.log_on_failure():
         page = new_page()
@@ -342,6 +343,67 @@ def test_a_mistyped_address_opens_the_first_page_with_an_indonesian_notice(serve
         expect(page).to_have_url(re.compile(rf"^{re.escape(server.url)}/mitra(\?.*)?$"))
         _assert_no_not_found_dialog(page, "kepala /mitra")
         _assert_no_errors(page, server, "kepala /mitra")
+
+        for address, user, title, path in (("Ringkasan", "kepala", "Ringkasan", ""),  # the default page lives at /
+                                           ("RISIKO/", "kanwil", "Risiko Residivisme", "risiko")):
+            page.goto(f"{server.url}/{address}")
+            _settle(page, "Dasbor Pokmas Lipas")
+            _log_in_here(page, user)
+            _settle(page, title)
+            expect(page).to_have_url(re.compile(rf"^{re.escape(server.url)}/{path}(\?.*)?$"))
+            assert page.get_by_text("tidak ada; Anda diarahkan").count() == 0, f"/{address}: a notice"
+            _assert_no_not_found_dialog(page, f"{user} /{address}")
+            _assert_no_errors(page, server, f"{user} /{address}")
+        _screenshot(page, "kanwil-alamat-huruf-besar")
+
+
+ENGLISH_LIST_TEXTS = re.compile(r"Select all|Select \d+ matches|No results|You can only select")
+
+
+def _shot_of_screen(page, name: str) -> None:
+    """The screen as it is (an open list closes when the full-page shot resizes the window)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), animations="disabled")
+
+
+def _open_list(page, key: str):
+    """Open a sidebar filter's list and return it."""
+    page.locator(f".st-key-{key} input").click()
+    listbox = page.get_by_role("listbox")
+    expect(listbox).to_be_visible()
+    return listbox
+
+
+def test_sidebar_filters_speak_indonesian(server, new_page):
+    """No "Select all" in the filters' lists; a search that matches nothing says so in Indonesian (Streamlit's
+    "No results" hidden by the app's CSS); programs read as names."""
+    page = new_page()
+    with server.log_on_failure():
+        _log_in(page, server, "kepala")
+        _settle(page, "Ringkasan")
+        listbox = _open_list(page, "f_pk")
+        names = [t.strip() for t in listbox.get_by_role("option").all_inner_texts()]
+        assert names and all(names), f"PK list: {names[:5]}"
+        expect(page.get_by_text(ENGLISH_LIST_TEXTS)).to_have_count(0)
+        page.keyboard.type("zzqxw")  # matches no PK
+        expect(listbox).to_have_attribute("data-empty", "true")
+        shown = listbox.evaluate("""l => [l.innerText.trim(),
+            getComputedStyle(l.querySelector('[role="option"] > span'), '::after').content]""")
+        assert shown == ["", '"Tidak ada yang cocok"'], shown  # the English text is in the page, not on screen
+        expect(page.get_by_text(ENGLISH_LIST_TEXTS)).to_be_hidden()
+        _shot_of_screen(page, "kepala-saringan-pk-tidak-cocok")
+        page.keyboard.press("Escape")
+        page.keyboard.press("Escape")
+
+        listbox = _open_list(page, "f_program")
+        programs = [t.strip() for t in listbox.get_by_role("option").all_inner_texts()]
+        assert "PB – Pembebasan Bersyarat" in programs and not [p for p in programs if "_" in p], programs
+        expect(page.get_by_text(ENGLISH_LIST_TEXTS)).to_have_count(0)
+        _shot_of_screen(page, "kepala-saringan-program")
+        listbox.get_by_role("option", name="PB – Pembebasan Bersyarat").click()
+        expect(page).to_have_url(re.compile(r"[?&]program_integrasi=PB(&|$)"))
+        _settle(page, "Ringkasan")
+        _assert_no_errors(page, server, "kepala / saringan")
 
 
 @pytest.mark.parametrize("user", list(PAGES))

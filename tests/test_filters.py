@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from analytics.filters import Filters, from_query, preset_period, to_query
+from analytics.filters import PROGRAM_NAMES, Filters, from_query, preset_period, program_label, to_query
 
 D = dt.date
 AS_OF = D(2026, 10, 30)
@@ -35,3 +35,21 @@ def test_url_round_trip():
 def test_unreadable_urls_fall_back_to_three_months(query):
     f, preset = from_query(query, AS_OF)
     assert (f.mulai, f.akhir, preset) == (D(2026, 8, 1), D(2026, 10, 31), "3")
+
+
+@pytest.mark.parametrize("code, label", [
+    ("PB", "PB – Pembebasan Bersyarat"), ("CB", "CB – Cuti Bersyarat"), ("CMB", "CMB – Cuti Menjelang Bebas"),
+    ("PIB", "PIB – Pidana Bersyarat"), ("ASIMILASI", "Asimilasi"), ("DIVERSI", "Diversi"),
+    ("PIDANA_PENGAWASAN", "Pidana Pengawasan"), ("LAINNYA", "Lainnya"), ("KODE_BARU", "Kode Baru"),
+])
+def test_program_labels(code, label):
+    assert program_label(code) == label
+
+
+def test_program_names_come_from_the_vocabulary():
+    """Every code of the loader's vocabulary reads without underscores; no name is made up here."""
+    from etl.spec import VOCABULARIES
+    vocabulary = VOCABULARIES["program_integrasi"]
+    assert {code: name in vocabulary[code] for code, name in PROGRAM_NAMES.items()} == dict.fromkeys(PROGRAM_NAMES,
+                                                                                                       True)
+    assert [code for code in vocabulary if "_" in program_label(code) or program_label(code) == code] == []
