@@ -16,7 +16,8 @@ if not rows:
     st.stop()
 frame = pd.DataFrame(rows)
 actions = sorted(frame["aksi"].dropna().unique())
-chosen = st.multiselect("Jenis aksi", actions, format_func=fmt.code, placeholder="Semua", key="audit_aksi")
+chosen = st.multiselect("Jenis aksi", actions, format_func=fmt.code, placeholder="Semua", key="audit_aksi",
+                        select_all=False)
 if chosen:
     frame = frame[frame["aksi"].isin(chosen)]
 

@@ -53,7 +53,8 @@ def _filter(name: str, column: jl.Column):
         choices = cached(jl.options)(name, column.name, viewer)
         if key in st.session_state:
             st.session_state[key] = [v for v in st.session_state[key] if v in choices]
-        chosen = st.multiselect(column.label, choices, format_func=jl.option_label, key=key, placeholder="Semua")
+        chosen = st.multiselect(column.label, choices, format_func=jl.option_label, key=key, placeholder="Semua",
+                                select_all=False)
         return tuple(chosen) or None
     low, high = cached(jl.bounds)(name, column.name, viewer)
     if low is None:
@@ -86,7 +87,7 @@ def _explorer() -> None:
     with st.container(border=True):
         chosen_columns = st.multiselect("Saring menurut kolom", list(filterable),
                                         format_func=lambda c: filterable[c].label, key=f"j_saring_{name}",
-                                        placeholder="Tanpa saringan")
+                                        placeholder="Tanpa saringan", select_all=False)
         filters = []
         for column in chosen_columns:
             values = _filter(name, filterable[column])
@@ -107,8 +108,8 @@ def _explorer() -> None:
     left, right = st.columns(2)
     by = left.multiselect(f"Kelompokkan menurut (paling banyak {jl.MAX_DIMENSIONS})", list(dims),
                           format_func=dims.get, max_selections=jl.MAX_DIMENSIONS, key=by_key,
-                          placeholder="Tanpa pengelompokan")
-    chosen = right.multiselect("Ukuran", list(offered), format_func=offered.get, key=measure_key)
+                          placeholder="Tanpa pengelompokan", select_all=False)
+    chosen = right.multiselect("Ukuran", list(offered), format_func=offered.get, key=measure_key, select_all=False)
     kind = st.session_state[chart_key]
     spec = jl.Exploration(name, tuple(filters), tuple(by), tuple(chosen) or ("baris",),
                           None if kind == "otomatis" else kind)
