@@ -414,17 +414,42 @@ def _number(value) -> str:
     return fmt.number(value)
 
 
+# one label per status of a file or sheet, the same in the report of a check or load and in the load history
+RUN_STATUS = {"loaded": "Dimuat", "rejected": "Ditolak seluruhnya", "skipped": "Dilewati"}
+READY = "Siap dimuat"  # a sheet a check found loadable (nothing is written before «Muat»)
+SUMMARY_COLUMNS = ["Berkas", "Lembar kerja", "Jenis data", "Status", "Baris dibaca", "Diterima", "Ditolak",
+                   "Peringatan"]
+
+
+def _by_file(report: dict) -> list[tuple[str, list[dict], list[dict]]]:
+    """Per file, in the report's order: its entries and the sheets of it that were skipped as not data."""
+    names = list(dict.fromkeys(e["file"] for e in report.get("files", [])))
+    return [(name, [e for e in report["files"] if e["file"] == name],
+             [s for s in report.get("skipped", []) if s["file"] == name]) for name in names]
+
+
+def _own_warnings(report: dict, entry: dict) -> list[dict]:
+    from etl.load import own_warnings
+    return own_warnings(report, entry)
+
+
 def report_summary(report: dict, loaded: bool = False) -> pd.DataFrame:
-    """One row per file and sheet of a preview (loaded=False) or load report, in words."""
-    ready = "Dimuat" if loaded else "Siap dimuat"
-    return pd.DataFrame([{
-        "Berkas": e["file"], "Lembar kerja": e["sheet"] or "–",
-        "Jenis data": KIND_TITLES.get(e["kind"], "tidak dikenali") if e["kind"] else "tidak dikenali",
-        "Status": ready if e["status"] == "loaded" else "Ditolak seluruhnya",
-        "Baris dibaca": _number(e["rows_read"]), "Diterima": _number(e["rows_loaded"]),
-        "Ditolak": _number(e["rows_rejected"]), "Peringatan": _number(len(e["warnings"])),
-    } for e in report.get("files", [])], columns=["Berkas", "Lembar kerja", "Jenis data", "Status", "Baris dibaca",
-                                                  "Diterima", "Ditolak", "Peringatan"])
+    """One row per sheet of every file of a check (loaded=False) or load, skipped sheets included, in words."""
+    rows = []
+    for name, entries, skipped in _by_file(report):
+        for e in entries:
+            ready = RUN_STATUS["loaded"] if loaded else READY
+            status = ready if e["status"] == "loaded" else RUN_STATUS["rejected"]
+            rows.append({"Berkas": name, "Lembar kerja": e["sheet"] or "–",
+                         "Jenis data": KIND_TITLES.get(e["kind"], "tidak dikenali") if e["kind"] else "tidak dikenali",
+                         "Status": status, "Baris dibaca": _number(e["rows_read"]),
+                         "Diterima": _number(e["rows_loaded"]), "Ditolak": _number(e["rows_rejected"]),
+                         "Peringatan": _number(len(_own_warnings(report, e)))})
+        for sheet in skipped:  # not data: nothing read from it; why is its one warning
+            rows.append({"Berkas": name, "Lembar kerja": sheet["sheet"], "Jenis data": "tidak dikenali",
+                         "Status": RUN_STATUS["skipped"], "Baris dibaca": "0", "Diterima": "0", "Ditolak": "0",
+                         "Peringatan": "1"})
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
 def file_errors(report: dict) -> list[str]:
@@ -439,18 +464,44 @@ def file_errors(report: dict) -> list[str]:
 
 
 def report_rows(report: dict, which: str = "errors") -> pd.DataFrame:
-    """Rejected rows (which="errors") or warnings of a report: file, sheet, row, column, value, reason."""
-    rows = []
-    for e in report.get("files", []):
-        for item in e[which]:
-            if which == "errors" and item["row"] is None:
-                continue  # whole-file reasons are listed apart (file_errors)
-            rows.append({"Berkas": e["file"], "Lembar kerja": e["sheet"] or "–",
-                         "Baris": "–" if item["row"] is None else str(item["row"]),
-                         "Kolom": item["column"] or "–", "Nilai": "" if item["value"] is None else str(item["value"]),
-                         "Alasan" if which == "errors" else "Pesan": page_message(item["message"])})
+    """Rejected rows (which="errors") or warnings of a report: file, sheet, row, column, value, reason.
+
+    A skipped sheet's warning is listed under that sheet's own name, after the sheets of its file that were read.
+    """
     last = "Alasan" if which == "errors" else "Pesan"
+    rows = []
+    for name, entries, skipped in _by_file(report):
+        for e in entries:
+            for item in e["errors"] if which == "errors" else _own_warnings(report, e):
+                if which == "errors" and item["row"] is None:
+                    continue  # whole-file reasons are listed apart (file_errors)
+                rows.append({"Berkas": name, "Lembar kerja": e["sheet"] or "–",
+                             "Baris": "–" if item["row"] is None else str(item["row"]),
+                             "Kolom": item["column"] or "–",
+                             "Nilai": "" if item["value"] is None else str(item["value"]),
+                             last: page_message(item["message"])})
+        if which == "warnings":
+            rows += [{"Berkas": name, "Lembar kerja": sheet["sheet"], "Baris": "–", "Kolom": "–", "Nilai": "",
+                      last: f"dilewati: {sheet['reason']}"} for sheet in skipped]
     return pd.DataFrame(rows, columns=["Berkas", "Lembar kerja", "Baris", "Kolom", "Nilai", last])
+
+
+def rejected_title(rejected: pd.DataFrame) -> str:
+    """What report_rows(…, "errors") lists, counted: rows, and reasons when a row has more than one."""
+    rows = len(rejected[["Berkas", "Lembar kerja", "Baris"]].drop_duplicates())
+    return f"Baris ditolak: {_number(rows)} baris, {_number(len(rejected))} alasan"
+
+
+def load_scope(report: dict) -> str:
+    """Where the rows a load would write come from: "4 baris dari 2 berkas (3 lembar kerja)"."""
+    giving = [e for e in report.get("files", []) if e["status"] == "loaded" and e["rows_loaded"]]
+    rows = sum(e["rows_loaded"] for e in giving)
+    files = len({e["file"] for e in giving})
+    sheets = [e for e in giving if e["sheet"] is not None]
+    text = f"{_number(rows)} baris dari {_number(files)} berkas"
+    if len(sheets) > len({e["file"] for e in sheets}):  # some workbook brings rows from more than one sheet
+        text += f" ({_number(len(sheets))} lembar kerja)"
+    return text
 
 
 def history_table(history: pd.DataFrame) -> pd.DataFrame:
@@ -458,7 +509,7 @@ def history_table(history: pd.DataFrame) -> pd.DataFrame:
     from analytics import format as fmt
 
     def status(row) -> str:
-        text = {"loaded": "dimuat", "rejected": "ditolak"}.get(row["status"], str(row["status"]))
+        text = RUN_STATUS.get(row["status"], str(row["status"]))
         if not pd.isna(row["dibatalkan_pada"]):
             by = f" oleh {row['dibatalkan_oleh']}" if isinstance(row["dibatalkan_oleh"], str) else ""
             text += f"; dibatalkan {fmt.timestamp(row['dibatalkan_pada'])}{by}"

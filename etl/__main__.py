@@ -8,11 +8,10 @@ from pathlib import Path
 
 from etl import config, spec
 from etl.argumen import Parser
-from etl.extract import EXCEL_SUFFIXES, SUFFIXES
+from etl.extract import suffixes
 
 KINDS = list(spec.LOAD_ORDER)
-# every extension read_grids accepts, workbooks first
-ACCEPTED = ", ".join(sorted(SUFFIXES, key=lambda s: (s not in EXCEL_SUFFIXES, s)))
+ACCEPTED = ", ".join(suffixes())  # every extension read_grids accepts, workbooks first
 DB_HELP = "berkas basis data (bawaan: BAPAS_DB, lalu db di konfigurasi.toml, lalu data/bapas.duckdb)"
 
 
@@ -21,11 +20,11 @@ def _progress(message: str, fraction: float) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="python -m etl", description="Muat spreadsheet Bapas ke DuckDB.")
+    parser = Parser(prog="python -m etl", description="Muat berkas data Bapas (Excel, ODS, CSV, Parquet) ke DuckDB.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser, metavar="PERINTAH",
                                 help="bantuan tiap perintah: python -m etl PERINTAH --help")
     load = sub.add_parser("load", help=f"muat berkas {ACCEPTED}",
-                          description=f"Muat berkas spreadsheet ke basis data. Berkas yang diterima: {ACCEPTED}.")
+                          description=f"Muat berkas data ke basis data. Berkas yang diterima: {ACCEPTED}.")
     load.add_argument("files", nargs="+", metavar="FILE", help=f"berkas yang dimuat, satu atau lebih ({ACCEPTED})")
     load.add_argument("--db", help=DB_HELP)
     load.add_argument("--kind", choices=KINDS, help="jenis data semua lembar kerja (bawaan: dikenali otomatis)")
@@ -55,21 +54,44 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _summary(report: dict) -> str:
+SHOWN = 20  # errors, warnings and skipped sheets printed per entry (or file); the rest are counted
+
+
+def _issue_lines(items: list[dict], mark: str, where_none: str, more: str) -> list[str]:
+    """One line per error or warning (row, column, message), the first SHOWN of them."""
     lines = []
-    for f in report["files"]:
-        where = f["file"] + (f" [{f['sheet']}]" if f["sheet"] else "")
-        status = "dimuat" if f["status"] == "loaded" else "DITOLAK"
-        lines.append(f"{where}: {f['kind'] or '-'} {status}; dibaca {f['rows_read']}, dimuat {f['rows_loaded']}, "
-                     f"ditolak {f['rows_rejected']}, peringatan {len(f['warnings'])}")
-        for e in f["errors"][:20]:
-            where = f"baris {e['row']}" if e["row"] is not None else "berkas"
-            message = e["message"]
-            if e["column"] and not message.startswith(f"{e['column']}:"):
-                message = f"{e['column']}: {message}"
-            lines.append(f"  ✗ {where}: {message}")
-        if len(f["errors"]) > 20:
-            lines.append(f"  … dan {len(f['errors']) - 20} lainnya")
+    for item in items[:SHOWN]:
+        where = f"baris {item['row']}" if item["row"] is not None else where_none
+        message = item["message"]
+        if item["column"] and not message.lower().startswith(str(item["column"]).lower()):  # «NIK '1.8E+15' …»
+            message = f"{item['column']}: {message}"
+        lines.append(f"  {mark} {where}: {message}")
+    if len(items) > SHOWN:
+        lines.append(f"  … dan {len(items) - SHOWN} {more} lainnya")
+    return lines
+
+
+def _summary(report: dict) -> str:
+    """The report in words: a line per sheet (per file for CSV/Parquet), its errors (✗) and warnings (!)."""
+    from etl.load import own_warnings
+
+    lines = []
+    files = list(dict.fromkeys(f["file"] for f in report["files"]))
+    for name in files:
+        for f in (f for f in report["files"] if f["file"] == name):
+            where = f["file"] + (f" [{f['sheet']}]" if f["sheet"] else "")
+            status = "dimuat" if f["status"] == "loaded" else "DITOLAK"
+            warnings = own_warnings(report, f)
+            lines.append(f"{where}: {f['kind'] or '-'} {status}; dibaca {f['rows_read']}, dimuat {f['rows_loaded']}, "
+                         f"ditolak {f['rows_rejected']}, peringatan {len(warnings)}")
+            whole = "lembar kerja" if f["sheet"] else "berkas"
+            lines += _issue_lines(f["errors"], "✗", whole, "alasan penolakan")
+            lines += _issue_lines(warnings, "!", whole, "peringatan")
+        skipped = [s for s in report.get("skipped", []) if s["file"] == name]
+        for s in skipped[:SHOWN]:
+            lines.append(f"{name} [{s['sheet']}]: dilewati: {s['reason']}")
+        if len(skipped) > SHOWN:
+            lines.append(f"{name}: … dan {len(skipped) - SHOWN} lembar kerja lain dilewati")
     return "\n".join(lines)
 
 

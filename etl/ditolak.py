@@ -1,11 +1,13 @@
 """The rejected rows of an uploaded file as a workbook the operator fixes in Excel and uploads again.
 
-Each sheet of the file that had rejected rows becomes a sheet of the same name: its header (one row, the
-headers as the loader matched them, so a two-row header comes back as "Tanggal Mulai Bimbingan"), the rejected
-rows with all their original columns and cell values as read, and an added column "Alasan ditolak" with every
-reason of that row (and its row number in the original file). The loader ignores that column (a warning), so
-the corrected workbook loads as it is. Text that a spreadsheet could take for a formula (=, +, -, @ first) is
-written as text with Excel's quote prefix: it shows and reloads unchanged but never runs.
+Each sheet of the file that had rejected rows becomes a sheet of the same name (a program's English default
+name, Sheet1, becomes Lembar1, as Excel in Indonesian names it): its header (one row, the headers as the loader
+matched them, so a two-row header comes back as "Tanggal Mulai Bimbingan"), the rejected rows with all their
+original columns and cell values as read, and an added column "Alasan ditolak" with every reason of that row (and
+its row number in the original file). The loader ignores that column (a warning), so the corrected workbook loads
+as it is. The workbook's properties (title, heading of its parts) are Indonesian too. Text that a spreadsheet
+could take for a formula (=, +, -, @ first) is written as text with Excel's quote prefix: it shows and reloads
+unchanged but never runs.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import datetime as dt
 import io
 import math
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +27,10 @@ from etl import extract
 
 REASON = "Alasan ditolak"
 CSV_SHEET = "Ditolak"  # CSV and Parquet files have no sheet name
+# English defaults of spreadsheet programs (Sheet, Sheet1, …) become Excel's Indonesian default (Lembar1, …)
+_DEFAULT_NAME = re.compile(r"sheet ?(\d*)", re.I)
+# the workbook's properties list its parts under a heading; Excel in Indonesian writes "Lembar Kerja"
+_PARTS_HEADING = (b"<vt:lpstr>Worksheets</vt:lpstr>", "<vt:lpstr>Lembar Kerja</vt:lpstr>".encode())
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MAX_TEXT = 32_767  # Excel's limit for one cell
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -99,6 +106,8 @@ def rejected_sheets(path: Path, report: dict) -> list[RejectedSheet]:
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:
+    if default := _DEFAULT_NAME.fullmatch(name.strip()):
+        name = f"Lembar{default[1] or 1}"
     base = _BAD_SHEET_CHARS.sub("_", name).strip("'")[:31] or CSV_SHEET
     candidate, n = base, 2
     while candidate.lower() in taken:
@@ -142,10 +151,12 @@ def _write(ws, r: int, c: int, value, formats: dict) -> None:
             ws.write_string(r, c, text)
 
 
-def to_xlsx(sheets: list[RejectedSheet]) -> bytes:
+def to_xlsx(sheets: list[RejectedSheet], original: str | None = None) -> bytes:
     """The workbook of rejected rows: one sheet per original sheet, "Alasan ditolak" as the last column."""
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    wb.set_properties({"title": "Baris ditolak" + (f" dari {original}" if original else ""),
+                       "comments": f"Perbaiki nilai menurut kolom «{REASON}», lalu unggah lagi berkas ini."})
     formats = {
         "date": wb.add_format({"num_format": "dd/mm/yyyy"}),
         "datetime": wb.add_format({"num_format": "dd/mm/yyyy hh:mm:ss"}),
@@ -171,13 +182,25 @@ def to_xlsx(sheets: list[RejectedSheet]) -> bytes:
             ws.write_string(r, reason_col, reason[:_MAX_TEXT], formats["reason"])
         ws.freeze_panes(1, 0)
     wb.close()
-    return buffer.getvalue()
+    return _indonesian_parts_heading(buffer.getvalue())
+
+
+def _indonesian_parts_heading(data: bytes) -> bytes:
+    """The workbook with its properties' heading of parts in Indonesian (xlsxwriter always writes English)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "docProps/app.xml":
+                content = content.replace(*_PARTS_HEADING)
+            target.writestr(item, content)
+    return out.getvalue()
 
 
 def workbook(path: Path, report: dict) -> bytes | None:
     """The rejected-rows workbook of one file, or None when no row of it was rejected."""
     sheets = rejected_sheets(path, report)
-    return to_xlsx(sheets) if sheets else None
+    return to_xlsx(sheets, Path(path).name) if sheets else None
 
 
 def file_name(original: str) -> str:

@@ -22,6 +22,18 @@ log = logging.getLogger(__name__)
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 SUFFIXES = EXCEL_SUFFIXES | {".csv", ".parquet"}
+_ORDER = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".parquet")
+
+
+def suffixes() -> list[str]:
+    """Every extension read_grids accepts, in the order people are told them: workbooks first."""
+    return sorted(SUFFIXES, key=lambda s: (_ORDER.index(s) if s in _ORDER else len(_ORDER), s))
+
+
+def accepted(last: str = "atau") -> str:
+    """The accepted extensions as a list in words: ".xlsx, .xlsm, …, .csv atau .parquet"."""
+    names = suffixes()
+    return f"{', '.join(names[:-1])} {last} {names[-1]}"
 HEADER_SEARCH_ROWS = 20
 MAX_COLUMNS = 1000  # no office sheet is this wide; a stray far-away cell would blow the grid up
 MAX_CELLS = 40_000_000
@@ -79,8 +91,7 @@ def read_grids(path: Path) -> list[Grid]:
     """Every sheet of a file as a grid; raises ExtractError with a reason in Indonesian."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise ExtractError(f"jenis berkas '{suffix or path.name}' tidak didukung; gunakan .xlsx, .xls, .csv "
-                           "atau .parquet")
+        raise ExtractError(f"jenis berkas '{suffix or path.name}' tidak didukung; gunakan {accepted()}")
     try:
         if path.stat().st_size == 0:
             raise ExtractError("berkas kosong (0 byte)")
@@ -220,10 +231,10 @@ def _macro_notes(path: Path) -> list[dict]:
 # never from the reader's own (English) error text.
 _WHAT = {
     "xlsx": "buku kerja Excel (.xlsx)", "xlsb": "buku kerja Excel biner (.xlsb)",
-    "ods": "spreadsheet OpenDocument (.ods)", "xls": "buku kerja Excel lama (.xls)",
+    "ods": "buku kerja OpenDocument (.ods)", "xls": "buku kerja Excel lama (.xls)",
     "parquet": "berkas Parquet", "html": "halaman web (HTML)", "xml2003": "'XML Spreadsheet 2003'",
     "xml": "dokumen XML", "docx": "dokumen Word (.docx)", "pptx": "presentasi PowerPoint (.pptx)",
-    "odf": "dokumen OpenDocument yang bukan spreadsheet", "ole": "dokumen Office lama yang bukan buku kerja",
+    "odf": "dokumen OpenDocument yang bukan buku kerja", "ole": "dokumen Office lama yang bukan buku kerja",
     "zip": "arsip zip biasa, bukan buku kerja", "pdf": "dokumen PDF", "text": "teks biasa",
 }
 _EXTENSION = {"xlsx": ".xlsx", "xlsb": ".xlsb", "ods": ".ods", "xls": ".xls", "parquet": ".parquet"}
@@ -303,7 +314,7 @@ def _sniff(path: Path, raw: bytes) -> str:
 
 
 def _excel_word(suffix: str) -> str:
-    return "spreadsheet OpenDocument" if suffix == ".ods" else "spreadsheet Excel"
+    return "buku kerja OpenDocument" if suffix == ".ods" else "buku kerja Excel"
 
 
 def _unreadable_reason(path: Path, exc: Exception) -> str:
@@ -322,7 +333,7 @@ def _unreadable_reason(path: Path, exc: Exception) -> str:
         return "berkas tidak dapat dibuka: kemungkinan dilindungi kata sandi (buka di Excel, hapus kata sandi, " \
                "simpan ulang)"
     if found == expected:
-        return (f"berkas {suffix} rusak dan tidak dapat dibaca sebagai spreadsheet (bagian isinya hilang atau "
+        return (f"berkas {suffix} rusak dan tidak dapat dibaca sebagai buku kerja (bagian isinya hilang atau "
                 f"tidak sah); buka di {app}, simpan ulang, lalu unggah lagi")
     if found in _EXTENSION:
         return (f"berkas ini {_WHAT[found]} yang diberi akhiran {suffix}; ubah akhirannya menjadi "
@@ -337,13 +348,13 @@ def _unreadable_reason(path: Path, exc: Exception) -> str:
         return (f"berkas ini {_WHAT[found]} yang diberi akhiran {suffix}, format lama yang tidak dapat dibaca di "
                 "sini; buka di Excel lalu simpan sebagai .xlsx")
     if found == "text":
-        return ("berkas ini berisi teks biasa, bukan spreadsheet; jika isinya data berpemisah koma, titik koma "
-                "atau tab, ubah akhirannya menjadi .csv")
+        return (f"berkas ini berisi teks biasa, bukan {_excel_word(suffix)}; jika isinya data berpemisah koma, "
+                "titik koma atau tab, ubah akhirannya menjadi .csv")
     if found in _WHAT:
         return f"berkas bukan {_excel_word(suffix)} yang sah: isinya {_WHAT[found]}"
     if found == "binary":
         return f"berkas bukan {_excel_word(suffix)} yang sah (isi tidak sesuai dengan ekstensi {suffix})"
-    return ("berkas tidak dapat dibaca sebagai spreadsheet: isinya rusak atau formatnya tidak dikenali; buka di "
+    return ("berkas tidak dapat dibaca sebagai buku kerja: isinya rusak atau formatnya tidak dikenali; buka di "
             "Excel lalu simpan ulang sebagai .xlsx")
 
 
@@ -352,7 +363,7 @@ def _unreadable_sheet_reason(path: Path, sheet: str, exc: Exception) -> str:
     if "password" in str(exc).lower():
         return "berkas tidak dapat dibuka: kemungkinan dilindungi kata sandi (buka di Excel, hapus kata sandi, " \
                "simpan ulang)"
-    return (f"lembar kerja '{sheet}' rusak dan tidak dapat dibaca sebagai spreadsheet (isinya terpotong atau tidak sah); "
+    return (f"lembar kerja '{sheet}' rusak dan tidak dapat dibaca (isinya terpotong atau tidak sah); "
             "buka berkas di Excel, biarkan Excel memperbaikinya, lalu simpan ulang")
 
 
@@ -700,7 +711,7 @@ def find_header(grid: Grid, kind: str | None = None) -> tuple[str, int, dict[str
         return kind, row, matched
     ranked = sorted(((s, k) for k, (s, _, _) in best.items()), reverse=True)
     if not ranked or ranked[0][0] < 2:
-        raise ExtractError("jenis data tidak dikenali: judul kolom tidak cocok dengan jenis data mana pun")
+        raise ExtractError("judul kolom tidak cocok dengan jenis data mana pun")
     if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
         tied = ", ".join(sorted(k for s, k in ranked if s == ranked[0][0]))
         raise ExtractError(f"jenis data tidak dapat ditentukan ({tied} sama cocoknya), gunakan --kind")

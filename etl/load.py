@@ -73,7 +73,8 @@ class FilePlan:
     sha256: str = ""
     sheets: list[Sheet] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)  # entries for a file rejected whole
-    notes: list[dict] = field(default_factory=list)  # warnings about skipped sheets
+    notes: list[dict] = field(default_factory=list)  # warnings about skipped sheets (in the file's first entry)
+    skipped: list[dict] = field(default_factory=list)  # the skipped sheets: {"sheet", "reason", "message"}
 
     @property
     def ok(self) -> bool:
@@ -105,7 +106,8 @@ def plan_file(path: Path, kind: str | None = None) -> FilePlan:
     unrecognised = []
     for grid in grids:
         if grid.cells.empty:
-            unrecognised.append((grid.name, "lembar kerja kosong"))
+            unrecognised.append((grid.name, "lembar kerja kosong" if grid.name is not None else
+                                 "tidak ada kolom atau baris"))
             continue
         try:
             k, row, columns = extract.find_header(grid, kind)
@@ -123,8 +125,7 @@ def plan_file(path: Path, kind: str | None = None) -> FilePlan:
             continue
         plan.sheets.append(Sheet(extract.table(grid, k, row, columns)))
     if not plan.sheets and not plan.rejected:
-        detail = "; ".join(f"{name or path.name}: {reason}" for name, reason in unrecognised)
-        plan.rejected.append(_file_error(f"tidak ada lembar kerja yang dikenali sebagai data ({detail})"))
+        plan.rejected.append(_file_error(_not_data(path, unrecognised)))
     elif plan.rejected:
         for sheet in plan.sheets:
             plan.rejected.append(_file_error("berkas ditolak seluruhnya karena lembar kerja lain bermasalah",
@@ -132,9 +133,23 @@ def plan_file(path: Path, kind: str | None = None) -> FilePlan:
         plan.sheets = []
     else:
         for name, reason in unrecognised:
-            plan.notes.append({"row": None, "column": None, "value": name,
-                               "message": f"lembar kerja '{name}' dilewati: {reason}"})
+            message = f"lembar kerja '{name}' dilewati: {reason}"
+            plan.notes.append({"row": None, "column": None, "value": name, "message": message})
+            plan.skipped.append({"sheet": name, "reason": reason, "message": message})
     return plan
+
+
+# what a file with one table holds, by its suffix (a workbook's sheets are named instead)
+_ONE_TABLE = {".csv": "CSV", ".parquet": "Parquet"}
+
+
+def _not_data(path: Path, unrecognised: list[tuple[str | None, str]]) -> str:
+    """Why a file in which nothing is recognised as data is rejected: per sheet, or the file's own reason."""
+    if len(unrecognised) == 1 and unrecognised[0][0] is None:  # CSV, Parquet: no worksheets
+        what = _ONE_TABLE.get(path.suffix.lower(), path.suffix.lstrip(".").upper())
+        return f"isi berkas {what} tidak dikenali sebagai data: {unrecognised[0][1]}"
+    detail = "; ".join(f"'{name}': {reason}" for name, reason in unrecognised)
+    return f"tidak ada lembar kerja yang dikenali sebagai data ({detail})"
 
 
 # ---------------------------------------------------------------------------------------- database
@@ -465,7 +480,8 @@ def load_files(paths: list[Path], db_path: Path | str | None = None, kind: str |
                 report = _commit(con, plans, started, user, say, stages)
     except _NothingToWrite:
         say("Tidak ada baris yang dapat dimuat; basis data tidak diubah", 1.0)
-        return {"files": [entry for entry, _sheet, _plan in _entries(plans)], "id_muat": None,
+        return {"files": [entry for entry, _sheet, _plan in _entries(plans)], "skipped": _skipped(plans),
+                "id_muat": None,
                 "tahap_detik": {"membaca": stages.seconds["membaca"],
                                 "salinan": round(stages.seconds["salinan"] - stages.seconds["memeriksa"], 3),
                                 "memeriksa": stages.seconds["memeriksa"]}}
@@ -492,7 +508,7 @@ def preview_files(paths: list[Path], db_path: Path | str | None = None, kind: st
         finally:
             con.close()
     say("Selesai", 1.0)
-    return {"files": [entry for entry, _sheet, _plan in _entries(plans)]}
+    return {"files": [entry for entry, _sheet, _plan in _entries(plans)], "skipped": _skipped(plans)}
 
 
 def _plans(paths, kind, say: Progress) -> list[FilePlan]:
@@ -608,22 +624,40 @@ def _entries(plans: list[FilePlan]) -> list[tuple[dict, Sheet | None, FilePlan]]
     return out
 
 
+def _skipped(plans: list[FilePlan]) -> list[dict]:
+    """The sheets skipped as not data, each with its file: what the report's readers list beside its entries.
+
+    Their warnings stay in the first entry of the file too (the command line's JSON has one entry per sheet
+    loaded or rejected); `message` is that warning's message, so a reader can tell it apart.
+    """
+    return [{"file": plan.path.name, **item} for plan in plans for item in plan.skipped]
+
+
+def own_warnings(report: dict, entry: dict) -> list[dict]:
+    """An entry's warnings less those about its file's skipped sheets (report["skipped"] lists them apart)."""
+    notes = {(s["sheet"], s["message"]) for s in report.get("skipped", []) if s["file"] == entry["file"]}
+    return [w for w in entry["warnings"] if not (w["row"] is None and (w["value"], w["message"]) in notes)]
+
+
 def _record_run(con: duckdb.DuckDBPyConnection, plans: list[FilePlan], run_id: int, started, user) -> dict:
     finished = config.now().replace(tzinfo=None)
     entries, runs, rejected_rows, warning_rows = [], [], [], []
     for entry, sheet, plan in _entries(plans):
         entries.append(entry)
         reason = "; ".join(e["message"] for e in entry["errors"] if e["row"] is None) or None
+        own = [w for w in entry["warnings"] if not any(w is note for note in plan.notes)]
         runs.append((run_id, entry["file"], entry["sheet"], entry["kind"], plan.sha256, entry["status"],
-                     entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"], len(entry["warnings"]),
+                     entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"], len(own),
                      sheet.inserted if sheet else 0, sheet.updated if sheet else 0, reason, user,
                      started, finished))
         for e in entry["errors"]:
             rejected_rows.append((run_id, entry["file"], entry["sheet"], entry["kind"], e["row"], e["column"],
                                   e["value"], e["message"]))
-        for w in entry["warnings"]:
+        for w in own:
             warning_rows.append((run_id, entry["file"], entry["sheet"], entry["kind"], w["row"], w["column"],
                                  w["value"], w["message"]))
+    for item in _skipped(plans):  # a skipped sheet's warning under its own name
+        warning_rows.append((run_id, item["file"], item["sheet"], None, None, None, item["sheet"], item["message"]))
     con.executemany(f"insert into muat_run ({RUN_COLUMNS}) values ({', '.join('?' * 16)})", runs)
     for table, rows in (("baris_ditolak", rejected_rows), ("peringatan_muat", warning_rows)):
         if rows:
@@ -632,7 +666,7 @@ def _record_run(con: duckdb.DuckDBPyConnection, plans: list[FilePlan], run_id: i
             con.register("new_rows", frame)
             con.execute(f"insert into {table} select * from new_rows")
             con.unregister("new_rows")
-    return {"files": entries}
+    return {"files": entries, "skipped": _skipped(plans)}
 
 
 # ---------------------------------------------------------------------------------------- undo

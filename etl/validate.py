@@ -219,6 +219,16 @@ def map_reason(reason: object, status: object, mapping: list[tuple[str, str]]) -
     return "KLIEN_TIDAK_TEPAT_WAKTU" if status == "TERLAMBAT" else "LAINNYA"
 
 
+_NOT_IN_CALENDAR = "tanggal tidak ada di kalender: "
+
+
+def _as_typed(message: str, raw: str) -> str:
+    """A parser's message that restates the cell in its own form (31-2-2026) quotes the cell as typed instead."""
+    if message.startswith(_NOT_IN_CALENDAR) and raw:
+        return f"{_NOT_IN_CALENDAR}'{raw}'"
+    return message
+
+
 def _dates(values: np.ndarray) -> pd.Series:
     return pd.to_datetime(pd.Series(values, dtype=object), errors="coerce")
 
@@ -244,7 +254,8 @@ def validate(table: Table, refs: References, mapping: list[tuple[str, str]],
         parsed.set_coded(f.name, codes, distinct)
         if len(bad):
             message = dict(zip(bad.tolist(), errors.tolist()))
-            issues.error(bad, f.name, lambda i, m=message, h=issues.header(f.name): f"{h}: {m[i]}")
+            issues.error(bad, f.name, lambda i, m=message, h=issues.header(f.name), n=f.name:
+                         f"{h}: {_as_typed(m[i], issues.raw(n, i))}")
         if len(warned):
             message = dict(zip(warned.tolist(), warnings.tolist()))
             issues.warn(warned, f.name, lambda i, m=message: m[i])

@@ -12,13 +12,14 @@ import streamlit as st
 from analytics import format as fmt, kualitas
 from analytics.db import DataUnavailable
 from etl import ditolak, spec
+from etl.extract import suffixes
 from etl.load import LoadError, load_files, preview_files, undo_run
 from etl.templates import FILE_NAMES, write_template
 from ui import audit, cached, context, guard
 
 guard("unggah")
 PAGE = "Unggah Data"
-TYPES = ["xlsx", "xlsm", "xls", "ods", "csv", "parquet"]
+TYPES = [s.lstrip(".") for s in suffixes()]  # what the loader reads, as `python -m etl load --help` lists it
 AUTO = "otomatis"
 UNEXPECTED = ("terjadi kesalahan tak terduga. Rinciannya sudah dicatat di log server; periksa berkasnya, atau "
               "hubungi pengembang dengan menyebut waktu kejadian.")
@@ -28,7 +29,7 @@ me = st.session_state["akun"]
 limit_mb = int(st.get_option("server.maxUploadSize"))  # the same limit as Streamlit's, so our message shows
 
 st.title("Unggah Data")
-st.caption("Muat spreadsheet bulanan ke basis data. Setiap berkas diperiksa lebih dulu dengan aturan pemuat data "
+st.caption("Muat berkas Excel/CSV bulanan ke basis data. Setiap berkas diperiksa lebih dulu dengan aturan pemuat data "
            "yang sama; tidak ada yang ditulis sebelum tombol «Muat» ditekan. Saringan di panel samping tidak berlaku "
            "di halaman ini.")
 
@@ -121,19 +122,29 @@ def _preview(paths: list[Path], kind: str | None) -> dict | None:
     return None
 
 
+# the reason is the column people read whole: give it the room (the table scrolls sideways if need be)
+ROW_COLUMNS = {"Baris": st.column_config.TextColumn(width="small"),
+               "Alasan": st.column_config.TextColumn(width="large"),
+               "Pesan": st.column_config.TextColumn(width="large")}
+
+
 def _show_report(report: dict, loaded: bool) -> None:
-    st.dataframe(kualitas.report_summary(report, loaded), hide_index=True, width="stretch")
+    summary = kualitas.report_summary(report, loaded)
+    st.dataframe(summary, hide_index=True, width="stretch")
+    if (summary["Status"] == kualitas.RUN_STATUS["skipped"]).any():
+        st.caption("Lembar kerja berstatus «Dilewati» tidak berisi tabel data yang dikenali dan tidak dimuat; "
+                   "alasannya ada di «Peringatan».")
     for line in kualitas.file_errors(report):
         st.error(line)
     rejected = kualitas.report_rows(report, "errors")
     if len(rejected):
-        st.markdown(f"**Baris ditolak ({fmt.number(len(rejected))} alasan)** — baris ini tidak dimuat; berkas lain "
-                    "dan baris lain tetap dimuat.")
-        st.dataframe(rejected, hide_index=True, width="stretch")
+        st.markdown(f"**{kualitas.rejected_title(rejected)}** — baris ini tidak dimuat; berkas lain dan baris lain "
+                    "tetap dimuat.")
+        st.dataframe(rejected, hide_index=True, width="stretch", column_config=ROW_COLUMNS)
     warnings = kualitas.report_rows(report, "warnings")
     if len(warnings):
-        with st.expander(f"Peringatan ({fmt.number(len(warnings))}) — baris tetap dimuat"):
-            st.dataframe(warnings, hide_index=True, width="stretch")
+        with st.expander(f"Peringatan ({fmt.number(len(warnings))}) — tidak menghalangi muat"):
+            st.dataframe(warnings, hide_index=True, width="stretch", column_config=ROW_COLUMNS)
 
 
 def _rejected_downloads(paths: list[Path], report: dict, key: str) -> None:
@@ -191,13 +202,13 @@ def _load(paths: list[Path], kind: str | None) -> None:
 st.subheader("Pilih berkas")
 if result := st.session_state.pop("unggah_hasil", None):
     loaded = sum(e["rows_loaded"] for e in result["files"])
-    whole = [e for e in result["files"] if e["status"] == "rejected"]
+    whole = {e["file"] for e in result["files"] if e["status"] == "rejected"}  # each file is all or nothing
     chosen = len({e["file"] for e in result["files"]})
     giving = len({e["file"] for e in result["files"] if e["rows_loaded"]})  # files that brought rows
     message = (f"Muat nomor {result.get('id_muat')} selesai: {fmt.number(loaded)} baris dimuat dari "
                f"{giving} berkas" + (f" (dari {chosen} berkas yang dipilih)." if giving != chosen else "."))
     if whole:
-        st.warning(f"{message} {len(whole)} berkas/lembar kerja ditolak seluruhnya.")
+        st.warning(f"{message} {len(whole)} berkas ditolak seluruhnya.")
     else:
         st.success(message)
     _show_report(result, loaded=True)
@@ -206,7 +217,7 @@ if result := st.session_state.pop("unggah_hasil", None):
 uploads = st.file_uploader(
     "Seret berkas ke sini atau klik untuk memilih (boleh beberapa sekaligus)", type=TYPES,
     accept_multiple_files=True, key=f"unggah_berkas_{st.session_state.get('unggah_putaran', 0)}")
-st.caption(f"Jenis berkas: .xlsx, .xlsm, .xls, .ods, .csv, .parquet; paling besar {limit_mb} MB per berkas. "
+st.caption(f"Jenis berkas: {', '.join(suffixes())}; paling besar {limit_mb} MB per berkas. "
            "Rumus tidak dihitung ulang: dipakai nilai yang terakhir disimpan Excel. Berkas .xlsm diterima, tetapi "
            "makronya tidak pernah dijalankan — hanya nilai sel yang dibaca. Berkas yang dilindungi kata sandi harus "
            "dibuka di Excel dan disimpan tanpa kata sandi lebih dulu.")
@@ -233,9 +244,8 @@ if uploads:
             ready = [e for e in report["files"] if e["status"] == "loaded"]
             total = sum(e["rows_loaded"] for e in ready)
             if total:
-                st.info(f"Bila dimuat: {fmt.number(total)} baris dari {len(ready)} lembar kerja/berkas. Baris dengan "
-                        "kunci yang sudah ada menggantikan baris lama (yang lama disimpan, sehingga muat dapat "
-                        "dibatalkan).")
+                st.info(f"Bila dimuat: {kualitas.load_scope(report)}. Baris dengan kunci yang sudah ada menggantikan "
+                        "baris lama (yang lama disimpan, sehingga muat dapat dibatalkan).")
             elif ready:
                 st.warning(NOTHING_TO_LOAD)
             if st.button("Muat", type="primary", key="unggah_muat", disabled=not total):

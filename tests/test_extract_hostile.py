@@ -93,31 +93,32 @@ ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 # ----------------------------------------------------------------------------- workbooks that do not open
 WORKBOOKS = [  # file name, its bytes, expected reason (part)
     ("catatan.xls", b"Catatan rapat, bukan spreadsheet.\n" * 40,
-     "berkas ini berisi teks biasa, bukan spreadsheet; jika isinya data berpemisah koma"),
+     "berkas ini berisi teks biasa, bukan buku kerja Excel; jika isinya data berpemisah koma"),
     ("tab.xls", "No. Register\tNama\nA-1\tAni\n".encode(), "ubah akhirannya menjadi .csv"),
-    ("ekspor-web.xls", HTML, "berkas ini halaman web (HTML) yang diberi akhiran .xls, bukan spreadsheet Excel; "
+    ("ekspor-web.xls", HTML, "berkas ini halaman web (HTML) yang diberi akhiran .xls, bukan buku kerja Excel; "
                              "buka di Excel lalu simpan sebagai .xlsx"),
     ("ekspor-web-bom.xls", b"\xef\xbb\xbf\r\n<!DOCTYPE html>" + HTML, "halaman web (HTML)"),
     ("xml-2003.xls", XML_2003, "'XML Spreadsheet 2003' yang diberi akhiran .xls"),
     ("arsip.xlsx", _zip_bytes({"catatan.txt": "arsip biasa"}),
-     "berkas bukan spreadsheet Excel yang sah: isinya arsip zip biasa, bukan buku kerja"),
+     "berkas bukan buku kerja Excel yang sah: isinya arsip zip biasa, bukan buku kerja"),
     ("surat.xlsx", _zip_bytes({"[Content_Types].xml": "<x/>", "word/document.xml": "<w/>"}),
      "isinya dokumen Word (.docx)"),
     ("laporan.xlsx", b"%PDF-1.4\n" + bytes(200), "isinya dokumen PDF"),
     ("terpotong.xlsx", _xlsx_bytes()[:3000], "berkas terpotong atau rusak"),
     ("rusak.ods", _zip_bytes({"mimetype": ODS_MIMETYPE, "content.xml": "<office:document-content"}),
-     "berkas .ods rusak dan tidak dapat dibaca sebagai spreadsheet"),
+     "berkas .ods rusak dan tidak dapat dibaca sebagai buku kerja"),
     ("rusak.xlsx", _zip_bytes({"xl/workbook.xml": "<workbook"}),
-     "berkas .xlsx rusak dan tidak dapat dibaca sebagai spreadsheet"),
-    ("sheet-rusak.xlsx", _broken_sheet_xml(), "lembar kerja 'Data Klien' rusak dan tidak dapat dibaca sebagai spreadsheet"),
+     "berkas .xlsx rusak dan tidak dapat dibaca sebagai buku kerja"),
+    ("sheet-rusak.xlsx", _broken_sheet_xml(), "lembar kerja 'Data Klien' rusak dan tidak dapat dibaca (isinya "
+                                              "terpotong atau tidak sah)"),
     ("baru.xls", _xlsx_bytes(), "berkas ini buku kerja Excel (.xlsx) yang diberi akhiran .xls; ubah akhirannya "
                                 "menjadi .xlsx"),
     ("baru.ods", _xlsx_bytes(), "buku kerja Excel (.xlsx) yang diberi akhiran .ods"),
     ("terkunci.xlsx", OLE + bytes(4096), "dilindungi kata sandi"),
     ("dokumen-lama.xls", OLE + bytes(4096), "isinya dokumen Office lama yang bukan buku kerja"),
-    ("acak.xlsx", random.Random(6).randbytes(4096), "bukan spreadsheet Excel yang sah (isi tidak sesuai dengan "
+    ("acak.xlsx", random.Random(6).randbytes(4096), "bukan buku kerja Excel yang sah (isi tidak sesuai dengan "
                                                    "ekstensi .xlsx)"),
-    ("acak.ods", random.Random(6).randbytes(4096), "bukan spreadsheet OpenDocument yang sah"),
+    ("acak.ods", random.Random(6).randbytes(4096), "bukan buku kerja OpenDocument yang sah"),
 ]
 
 
@@ -126,6 +127,12 @@ def test_unreadable_workbook_is_named_from_what_it_holds(tmp_path, name, content
     path = tmp_path / name
     path.write_bytes(content)
     assert expected in _reason(path)
+    assert "spreadsheet" not in _english_format_name_left_out(_reason(path))  # Indonesian: buku kerja
+
+
+def _english_format_name_left_out(text: str) -> str:
+    """The text in lower case without the name of the format 'XML Spreadsheet 2003' (a proper name)."""
+    return text.replace("'XML Spreadsheet 2003'", "''").lower()
 
 
 def test_the_library_text_goes_to_the_debug_log_only(tmp_path, caplog):
@@ -147,7 +154,7 @@ def test_a_folder_or_a_missing_file_is_said_in_indonesian(tmp_path):
 NOT_CSV = [
     ("buku-kerja.csv", _xlsx_bytes(), "berkas tidak dapat dibaca sebagai CSV: isinya buku kerja Excel (.xlsx) "
                                       "yang diberi akhiran .csv; ubah akhirannya menjadi .xlsx"),
-    ("calc.csv", _zip_bytes({"mimetype": ODS_MIMETYPE}), "spreadsheet OpenDocument (.ods) yang diberi akhiran .csv"),
+    ("calc.csv", _zip_bytes({"mimetype": ODS_MIMETYPE}), "buku kerja OpenDocument (.ods) yang diberi akhiran .csv"),
     ("lama.csv", OLE + "Workbook".encode("utf-16-le") + b"\0\0" + bytes(512), "buku kerja Excel lama (.xls)"),
     ("tabel.csv", _parquet_bytes(), "berkas Parquet yang diberi akhiran .csv; ubah akhirannya menjadi .parquet"),
     ("web.csv", HTML, "isinya halaman web (HTML)"),
@@ -161,6 +168,7 @@ def test_file_named_csv_that_is_not_csv_text(tmp_path, name, content, expected):
     path = tmp_path / name
     path.write_bytes(content)
     assert expected in _reason(path)
+    assert "spreadsheet" not in _english_format_name_left_out(_reason(path))
 
 
 @pytest.mark.parametrize("lines, line", [
@@ -425,3 +433,38 @@ def test_a_file_without_a_recognisable_delimiter_is_named_in_the_reason(tmp_path
     entry = _entry(path, db)
     assert (entry["file"], entry["status"], entry["rows_loaded"]) == ("klien-spasi.csv", "rejected", 0)
     assert [e["message"] for e in entry["errors"]] == [expected]  # not "tidak ada lembar kerja yang dikenali …"
+
+
+# ------------------------------------------------------------------ a file with one table, not recognised
+def _notes_csv(path: Path) -> Path:
+    return plain_csv(path, ["Tanggal Rapat", "Agenda"], [["02/02/2026", "Evaluasi bulanan"]])
+
+
+def _notes_parquet(path: Path) -> Path:
+    pq.write_table(pa.table({"Tanggal Rapat": ["02/02/2026"], "Agenda": ["Evaluasi bulanan"]}), path)
+    return path
+
+
+@pytest.mark.parametrize("name, build, kind, expected", [
+    ("rapat.csv", _notes_csv, None,
+     "isi berkas CSV tidak dikenali sebagai data: judul kolom tidak cocok dengan jenis data mana pun"),
+    ("rapat.parquet", _notes_parquet, None,
+     "isi berkas Parquet tidak dikenali sebagai data: judul kolom tidak cocok dengan jenis data mana pun"),
+    ("rapat-klien.csv", _notes_csv, "klien",
+     "isi berkas CSV tidak dikenali sebagai data: tidak ada baris judul kolom data klien dalam 20 baris pertama"),
+])
+def test_a_file_without_worksheets_is_not_said_to_have_any(tmp_path, db, name, build, kind, expected):
+    """A CSV or Parquet file holds one table, not worksheets: its rejection says what the file holds."""
+    path = build(tmp_path / name)
+    [entry] = preview_files([path], db, kind=kind)["files"]
+    assert (entry["sheet"], entry["status"], [e["message"] for e in entry["errors"]]) == (None, "rejected", [expected])
+    assert not [e for e in entry["errors"] if "lembar kerja" in e["message"]]  # the old «tidak ada lembar kerja …»
+
+
+def test_an_unsupported_suffix_lists_every_accepted_one(tmp_path):
+    path = tmp_path / "catatan.txt"
+    path.write_text("No. Register,Nama\n")
+    assert _reason(path) == ("jenis berkas '.txt' tidak didukung; gunakan .xlsx, .xlsm, .xls, .xlsb, .ods, .csv "
+                             "atau .parquet")
+    assert extract.suffixes() == [".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".parquet"]
+    assert set(extract.suffixes()) == extract.SUFFIXES

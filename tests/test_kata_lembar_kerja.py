@@ -45,12 +45,12 @@ def _key_in_two_sheets(path: Path) -> None:
 
 CASES = [  # file, builder, the message that names a worksheet (whole)
     ("judul-saja.xlsx", _titles_only,
-     "tidak ada lembar kerja yang dikenali sebagai data (Data Klien: jenis data tidak dikenali: judul kolom tidak "
-     "cocok dengan jenis data mana pun)"),
+     "tidak ada lembar kerja yang dikenali sebagai data ('Data Klien': judul kolom tidak cocok dengan jenis data mana "
+     "pun)"),
     ("banyak-kosong.xlsx", _many_sheets, "lembar kerja 'Kosong 1' dilewati: lembar kerja kosong"),
     ("xml-rusak.xlsx", lambda path: path.write_bytes(_broken_sheet_xml_bytes()),
-     "lembar kerja 'Data Klien' rusak dan tidak dapat dibaca sebagai spreadsheet (isinya terpotong atau tidak sah); "
-     "buka berkas di Excel, biarkan Excel memperbaikinya, lalu simpan ulang"),
+     "lembar kerja 'Data Klien' rusak dan tidak dapat dibaca (isinya terpotong atau tidak sah); buka berkas di Excel, "
+     "biarkan Excel memperbaikinya, lalu simpan ulang"),
     ("sel-jauh.xlsx", _far_cell,
      "lembar kerja 'Sheet' terlalu besar untuk dibaca (1048576 baris × 16384 kolom terpakai); hapus isi sel di luar "
      "tabel lalu simpan ulang"),
@@ -92,8 +92,12 @@ def test_loader_names_a_worksheet_lembar_kerja(tmp_path, db, name, build, expect
 def test_command_line_says_lembar_kerja(hostile, db):
     done = run_cli("load", *hostile, "--db", db)
     assert done.returncode == 1  # some files are rejected whole
-    for _, _, expected in CASES[:1] + CASES[2:]:  # the skipped worksheets are warnings, not printed
+    for _, _, expected in CASES[:1] + CASES[2:]:
         assert expected in done.stdout
+    # the skipped worksheets: one line each under their own name, the first 20, then how many more
+    assert "banyak-kosong.xlsx [Kosong 1]: dilewati: lembar kerja kosong" in done.stdout.splitlines()
+    assert "banyak-kosong.xlsx: … dan 380 lembar kerja lain dilewati" in done.stdout.splitlines()
+    assert "[Kosong 21]" not in done.stdout
     assert [line for line in (done.stdout + done.stderr).splitlines() if _english_word(line)] == []
     help_text = _subcommands()["load"].format_help()
     assert "jenis data semua lembar kerja" in " ".join(help_text.split())
@@ -122,7 +126,7 @@ def test_unggah_page_says_lembar_kerja(page, hostile):
         "satu-bermasalah.xlsx (lembar kerja Tanpa Nama): kolom wajib tidak ditemukan untuk data klien: Nama (judul "
         "kolom di baris 4)",
         f"satu-bermasalah.xlsx (lembar kerja Data Klien): {whole['satu-bermasalah.xlsx']}"]
-    assert "Bila dimuat: 2 baris dari 3 lembar kerja/berkas." in " ".join(e.value for e in at.info)
+    assert "Bila dimuat: 2 baris dari 2 berkas." in " ".join(e.value for e in at.info)
     assert "dan lembar kerja Petunjuk" in " ".join(e.value for e in at.caption)
     assert [(t, _english_word(t)) for t in texts if _english_word(t)] == []
 
@@ -130,8 +134,8 @@ def test_unggah_page_says_lembar_kerja(page, hostile):
     at = page.go(at)
     assert not at.exception
     assert [w.value for w in at.warning] == [
-        "Muat nomor 2 selesai: 2 baris dimuat dari 2 berkas (dari 6 berkas yang dipilih). 5 berkas/lembar kerja "
-        "ditolak seluruhnya."]
+        "Muat nomor 2 selesai: 2 baris dimuat dari 2 berkas (dari 6 berkas yang dipilih). 4 berkas ditolak "
+        "seluruhnya."]
     assert "Satu baris per berkas dan lembar kerja setiap kali muat" in " ".join(c.value for c in at.caption)
     assert [(t, _english_word(t)) for t in _page_texts(at) if _english_word(t)] == []
 

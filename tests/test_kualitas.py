@@ -216,14 +216,14 @@ def test_load_history_and_undo_choices(tmp_path):
     assert "Lembar kerja" in words.columns and "Sheet" not in words.columns
     assert words["Lembar kerja"].tolist() == ["Klien", "–", "Klien"]
     assert words[["No. muat", "Berkas", "Status", "Keterangan"]].values.tolist() == [
-        ["2", "klien2.xlsx", "dimuat", ""], ["2", "kosong.csv", "ditolak", "berkas kosong (0 byte)"],
-        ["1", "klien.xlsx", "dimuat", ""]]
+        ["2", "klien2.xlsx", "Dimuat", ""], ["2", "kosong.csv", "Ditolak seluruhnya", "berkas kosong (0 byte)"],
+        ["1", "klien.xlsx", "Dimuat", ""]]
     assert list(kualitas.undo_choices(kualitas.load_runs(db))) == [2, 1]
     undo_run(2, db, user="kepala1")
     runs = kualitas.load_runs(db)
     assert list(kualitas.undo_choices(runs)) == [1]
     assert runs.loc[runs["id_muat"] == 2, "dibatalkan_oleh"].tolist() == ["kepala1"]
-    assert kualitas.history_table(kualitas.load_history(db))["Status"].tolist()[0].startswith("dimuat; dibatalkan ")
+    assert kualitas.history_table(kualitas.load_history(db))["Status"].tolist()[0].startswith("Dimuat; dibatalkan ")
 
 
 def test_report_tables_for_the_page():
@@ -259,3 +259,97 @@ def test_report_tables_say_lembar_kerja_not_sheet():
         assert "Lembar kerja" in table.columns
         assert not any("sheet" in str(c).lower() for c in table.columns), list(table.columns)
     assert kualitas.file_errors(report) == ["a.xlsx (lembar kerja Februari): tidak ada data"]
+
+
+def _two_sheets_and_notes(folder) -> list:
+    """«Klien Baru» (one good row, one impossible date) and «Catatan Rapat» (not data) in one workbook; a CSV."""
+    import openpyxl
+    from tests.builders import plain_csv
+    book = workbook(folder / "klien.xlsx", {"Klien Baru": (KLIEN_HEADER, [
+        klien_row(1, "KB-1", "Ani"), klien_row(2, "KB-2", "Budi", mulai="31/02/2026")])})
+    wb = openpyxl.load_workbook(book)
+    notes = wb.create_sheet("Catatan Rapat")
+    for line in ("Catatan rapat bulanan", "Hadir: Kasubsi, PK", "Agenda: evaluasi wajib lapor"):
+        notes.append([line])
+    wb.save(book)
+    extra = plain_csv(folder / "tambahan.csv", KLIEN_HEADER, [klien_row(1, "KB-3", "Cici")])
+    return [book, extra]
+
+
+def test_a_skipped_worksheet_has_its_own_row_and_its_own_warning(tmp_path):
+    from etl.load import preview_files
+    report = preview_files(_two_sheets_and_notes(tmp_path), tmp_path / "kosong.duckdb")
+    assert kualitas.report_summary(report).to_dict("records") == [
+        {"Berkas": "klien.xlsx", "Lembar kerja": "Klien Baru", "Jenis data": "Data Klien", "Status": "Siap dimuat",
+         "Baris dibaca": "2", "Diterima": "1", "Ditolak": "1", "Peringatan": "0"},
+        {"Berkas": "klien.xlsx", "Lembar kerja": "Catatan Rapat", "Jenis data": "tidak dikenali", "Status": "Dilewati",
+         "Baris dibaca": "0", "Diterima": "0", "Ditolak": "0", "Peringatan": "1"},
+        {"Berkas": "tambahan.csv", "Lembar kerja": "–", "Jenis data": "Data Klien", "Status": "Siap dimuat",
+         "Baris dibaca": "1", "Diterima": "1", "Ditolak": "0", "Peringatan": "0"}]
+    assert kualitas.report_rows(report, "warnings").to_dict("records") == [
+        {"Berkas": "klien.xlsx", "Lembar kerja": "Catatan Rapat", "Baris": "–", "Kolom": "–", "Nilai": "",
+         "Pesan": "dilewati: judul kolom tidak cocok dengan jenis data mana pun"}]  # not on «Klien Baru»
+    # the bad date is quoted as typed, as the Nilai column shows it (not re-written as 31-2-2026)
+    rejected = kualitas.report_rows(report, "errors")
+    assert rejected.to_dict("records") == [
+        {"Berkas": "klien.xlsx", "Lembar kerja": "Klien Baru", "Baris": "7", "Kolom": "Tanggal Mulai Bimbingan",
+         "Nilai": "31/02/2026", "Alasan": "Tanggal Mulai Bimbingan: tanggal tidak ada di kalender: '31/02/2026'"}]
+    assert not any("31-2-2026" in text for text in rejected["Alasan"])
+    assert kualitas.rejected_title(rejected) == "Baris ditolak: 1 baris, 1 alasan"
+    assert kualitas.load_scope(report) == "2 baris dari 2 berkas"
+    # the command line's JSON keeps its shape: the skipped sheet's warning in the file's entry, naming the sheet
+    [note] = report["files"][0]["warnings"]
+    assert note == {"row": None, "column": None, "value": "Catatan Rapat",
+                    "message": "lembar kerja 'Catatan Rapat' dilewati: judul kolom tidak cocok dengan jenis data "
+                               "mana pun"}
+
+
+def test_a_loaded_skipped_worksheet_is_recorded_under_its_own_name(tmp_path):
+    db = tmp_path / "muat.duckdb"
+    report = load_files(_two_sheets_and_notes(tmp_path), db, user="operator1")
+    assert kualitas.report_summary(report, loaded=True)["Status"].tolist() == ["Dimuat", "Dilewati", "Dimuat"]
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        warnings = con.execute("select sumber_file, sumber_sheet, nilai, pesan from peringatan_muat").fetchall()
+        counts = con.execute("select sumber_sheet, jumlah_peringatan from muat_run order by all").fetchall()
+    finally:
+        con.close()
+    assert warnings == [("klien.xlsx", "Catatan Rapat", "Catatan Rapat",
+                         "lembar kerja 'Catatan Rapat' dilewati: judul kolom tidak cocok dengan jenis data mana pun")]
+    assert counts == [("Klien Baru", 0), (None, 0)]
+
+
+@pytest.mark.parametrize("entries, expected", [
+    ([("a.xlsx", "Jan", 3), ("a.xlsx", "Feb", 1), ("b.xlsx", "Data", 2)], "6 baris dari 2 berkas (3 lembar kerja)"),
+    ([("a.xlsx", "Jan", 3), ("b.csv", None, 1)], "4 baris dari 2 berkas"),
+    ([("a.xlsx", "Jan", 3), ("a.xlsx", "Feb", 0)], "3 baris dari 1 berkas"),  # a sheet that brings no row
+    ([("a.csv", None, 1234)], "1.234 baris dari 1 berkas"),
+])
+def test_load_scope_counts_files_and_worksheets_that_bring_rows(entries, expected):
+    report = {"files": [{"file": f, "sheet": s, "kind": "klien", "status": "loaded", "rows_read": n,
+                         "rows_loaded": n, "rows_rejected": 0, "errors": [], "warnings": []} for f, s, n in entries]}
+    assert kualitas.load_scope(report) == expected
+    assert "/" not in kualitas.load_scope(report)  # not «lembar kerja/berkas»
+
+
+def test_rejected_title_counts_rows_and_reasons():
+    errors = [{"row": 7, "column": "Nama", "value": "", "message": "Nama wajib diisi"},
+              {"row": 7, "column": "Tgl Mulai", "value": "x", "message": "tanggal tidak dapat dibaca: 'x'"},
+              {"row": 9, "column": "Nama", "value": "", "message": "Nama wajib diisi"}]
+    report = {"files": [{"file": "a.xlsx", "sheet": "S1", "kind": "klien", "status": "loaded", "rows_read": 5,
+                         "rows_loaded": 3, "rows_rejected": 2, "errors": errors, "warnings": []}]}
+    title = kualitas.rejected_title(kualitas.report_rows(report))
+    assert title == "Baris ditolak: 2 baris, 3 alasan"
+    assert "(3 alasan)" not in title
+
+
+def test_history_and_report_use_the_same_status_labels(tmp_path):
+    db = tmp_path / "label.duckdb"
+    good = workbook(tmp_path / "klien.xlsx", {"Klien": (KLIEN_HEADER, [klien_row(1, "L-1", "Ani")])})
+    empty = tmp_path / "kosong.csv"
+    empty.write_bytes(b"")
+    report = load_files([good, empty], db, user="operator1")
+    shown = kualitas.report_summary(report, loaded=True)["Status"].tolist()
+    history = kualitas.history_table(kualitas.load_history(db))["Status"].tolist()
+    assert shown == history == ["Dimuat", "Ditolak seluruhnya"]
+    assert not {"dimuat", "ditolak"} & set(history)

@@ -100,7 +100,7 @@ def test_unreadable_files_are_rejected_with_a_reason(tmp_path, db):
     reasons = {f["file"]: f["errors"][0]["message"] for f in report["files"]}
     assert all(f["status"] == "rejected" and f["sheet"] is None and f["kind"] is None for f in report["files"])
     assert "kosong" in reasons["kosong.xlsx"]
-    assert "bukan spreadsheet" in reasons["palsu.xlsx"]
+    assert "bukan buku kerja Excel" in reasons["palsu.xlsx"] and "spreadsheet" not in reasons["palsu.xlsx"]
 
 
 def _kehadiran_rows():
@@ -464,3 +464,34 @@ def test_missed_report_streaks_match_a_plain_count_on_random_histories():
         "select kode_bapas, no_register, mangkir_terpanjang, mangkir_saat_ini from v_mangkir_beruntun").fetchall()}
     assert found == expected
     assert any(c > 0 for _, c in expected.values()) and any(c == 0 for _, c in expected.values())
+
+
+def test_command_line_prints_each_warning_and_each_skipped_worksheet(tmp_path, db):
+    """`etl load` without --json says what each warning is (capped like the rejected rows), not only how many."""
+    import openpyxl
+    rounded = plain_csv(tmp_path / "nik.csv", KLIEN_HEADER,
+                        [klien_row(i, f"N-{i:02d}", f"Nama {i}", nik="1.87101E+15") for i in range(1, 24)])
+    book = workbook(tmp_path / "klien.xlsx", {"Klien Baru": (KLIEN_HEADER, [
+        klien_row(1, "K-01", "Ani"), klien_row(2, "K-02", "Budi", mulai="31/02/2026")])})
+    wb = openpyxl.load_workbook(book)
+    wb.create_sheet("Catatan Rapat").append(["Catatan rapat bulanan"])
+    wb.save(book)
+    done = run_cli("load", rounded, book, "--db", db)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    nik = ("NIK '1.87101E+15' sudah dibulatkan Excel ke notasi ilmiah dan tidak dapat dipulihkan; ketik ulang NIK "
+           "sebagai teks; NIK dikosongkan")
+    assert lines == [  # files in the order given
+        "nik.csv: klien dimuat; dibaca 23, dimuat 23, ditolak 0, peringatan 23",
+        *[f"  ! baris {n}: {nik}" for n in range(2, 22)],
+        "  … dan 3 peringatan lainnya",
+        "klien.xlsx [Klien Baru]: klien dimuat; dibaca 2, dimuat 1, ditolak 1, peringatan 0",
+        "  ✗ baris 7: Tanggal Mulai Bimbingan: tanggal tidak ada di kalender: '31/02/2026'",
+        "klien.xlsx [Catatan Rapat]: dilewati: judul kolom tidak cocok dengan jenis data mana pun"]
+    assert "NIK: NIK" not in done.stdout and "31-2-2026" not in done.stdout
+    # --json keeps the contract's shape: one entry per sheet read, the skipped sheet's warning in its file's entry
+    code, out = cli_json("load", rounded, book, "--db", db)
+    assert code == 0 and set(out) == {"files"}
+    assert [(f["file"], f["sheet"]) for f in out["files"]] == [("nik.csv", None), ("klien.xlsx", "Klien Baru")]
+    assert out["files"][1]["warnings"] == [{"row": None, "column": None, "value": "Catatan Rapat", "message": (
+        "lembar kerja 'Catatan Rapat' dilewati: judul kolom tidak cocok dengan jenis data mana pun")}]

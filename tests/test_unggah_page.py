@@ -158,11 +158,11 @@ def test_upload_report_load_history_undo(page, office, role):
     # history: both runs, newest first, with who, file, hash and counts
     history = next(d.value for d in at.dataframe if "No. muat" in d.value.columns)
     assert history[["No. muat", "Pengguna", "Berkas", "Status", "Dimuat", "Baru", "Diperbarui"]].to_dict("records") == [
-        {"No. muat": "2", "Pengguna": f"{role}1", "Berkas": "Data Klien.xlsx", "Status": "dimuat", "Dimuat": "3",
+        {"No. muat": "2", "Pengguna": f"{role}1", "Berkas": "Data Klien.xlsx", "Status": "Dimuat", "Dimuat": "3",
          "Baru": "1", "Diperbarui": "1"},
-        {"No. muat": "2", "Pengguna": f"{role}1", "Berkas": "Kehadiran Feb.xlsx", "Status": "dimuat", "Dimuat": "2",
+        {"No. muat": "2", "Pengguna": f"{role}1", "Berkas": "Kehadiran Feb.xlsx", "Status": "Dimuat", "Dimuat": "2",
          "Baru": "2", "Diperbarui": "0"},
-        {"No. muat": "1", "Pengguna": "uji", "Berkas": "klien-awal.xlsx", "Status": "dimuat", "Dimuat": "3",
+        {"No. muat": "1", "Pengguna": "uji", "Berkas": "klien-awal.xlsx", "Status": "Dimuat", "Dimuat": "3",
          "Baru": "3", "Diperbarui": "0"}]
     assert all(len(h) == 64 for h in history["SHA-256"])
     assert history["Lembar kerja"].tolist() == ["Data Klien", "Februari", "Data Klien"] and "Sheet" not in history.columns
@@ -187,7 +187,7 @@ def test_upload_report_load_history_undo(page, office, role):
     assert query(db, "select count(*) from kehadiran") == [(0,)]
     assert _audit_rows()[-1][:5] == (f"{role}1", role, "BATALKAN_MUAT", "Unggah Data", 5)
     history = next(d.value for d in at.dataframe if "No. muat" in d.value.columns)
-    assert history["Status"].tolist()[0].startswith("dimuat; dibatalkan ") and f"oleh {role}1" in history["Status"][0]
+    assert history["Status"].tolist()[0].startswith("Dimuat; dibatalkan ") and f"oleh {role}1" in history["Status"][0]
     assert _undo_choice(at).options == [_undo_choice(at).format_func(1)]  # the undone run is not offered
 
 
@@ -207,8 +207,8 @@ def test_files_rejected_whole_are_named_and_cannot_be_loaded(page, tmp_path):
     errors = [e.value for e in at.error]
     assert errors == [
         "kosong.xlsx: berkas kosong (0 byte)",
-        "teks.xlsx: berkas ini berisi teks biasa, bukan spreadsheet; jika isinya data berpemisah koma, titik koma "
-        "atau tab, ubah akhirannya menjadi .csv",
+        "teks.xlsx: berkas ini berisi teks biasa, bukan buku kerja Excel; jika isinya data berpemisah koma, titik "
+        "koma atau tab, ubah akhirannya menjadi .csv",
         "ragu.csv: jenis data tidak dapat ditentukan (hambatan, kehadiran, klien sama cocoknya), pilih jenis data "
         "pada kotak «Jenis data» lalu periksa lagi"]
     assert all("--kind" not in e and "Traceback" not in e for e in errors)
