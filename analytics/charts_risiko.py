@@ -116,12 +116,22 @@ def dose_bars(frame: pd.DataFrame) -> go.Figure:
     return figure
 
 
+KM_CURVES_PX = 330   # height of the curves' plot
+KM_GAP_PX = 40       # between the curves and the number-at-risk rows (the shared x axis' ticks)
+KM_ROW_PX = 26       # one number-at-risk row: 13 px digits with room above and below, however many groups
+KM_MARGIN = dict(t=110, l=150, b=60)
+
+
 def km_plot(survival: Survival, title: str) -> go.Figure:
-    """Kaplan–Meier curves (95% band) with the number at risk under the plot."""
+    """Kaplan–Meier curves (95% band) with the number at risk under the plot, one row per group."""
     groups = list(dict.fromkeys(survival.at_risk["kelompok"])) if not survival.at_risk.empty else []
     drawn = list(dict.fromkeys(survival.curves["kelompok"])) if not survival.curves.empty else []
     colours = {g: CATEGORY_COLOURS.get(g) or GROUP_COLOURS[i % len(GROUP_COLOURS)] for i, g in enumerate(groups)}
-    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.76, 0.24], vertical_spacing=0.1)
+    # the rows get their height in pixels (not a share of the figure), so 3 or 8 groups never squeeze the digits
+    table_px = KM_ROW_PX * max(len(groups), 1)
+    plot_px = KM_CURVES_PX + KM_GAP_PX + table_px
+    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[KM_CURVES_PX, table_px],
+                           vertical_spacing=KM_GAP_PX / plot_px)
     for group in drawn:
         part = survival.curves[survival.curves["kelompok"] == group]
         colour = colours[group]
@@ -139,19 +149,26 @@ def km_plot(survival: Survival, title: str) -> go.Figure:
         figure.add_scatter(x=part["bulan"], y=[group] * len(part), mode="text",
                            text=[n if isinstance(n, str) else fmt.number(n) for n in part["berisiko"]],
                            textfont=dict(color=colours[group], size=13), showlegend=False, hoverinfo="skip",
-                           row=2, col=1)
+                           cliponaxis=False, row=2, col=1)
     note = None
     if survival.p_value is not None:
         note = f"Uji log-rank: χ² = {fmt.number(survival.chi2, 1)}, df = {survival.df}, {p_text(survival.p_value)}"
     ticks = sorted(set(survival.at_risk["bulan"])) if not survival.at_risk.empty else None
-    figure.update_layout(template="bapas", title=_title(title, note), height=560, margin=dict(t=110, l=150),
-                         legend=dict(y=1.02))
+    # legend in the groups' order, as the rows below (a filled band would otherwise reverse it)
+    figure.update_layout(template="bapas", title=_title(title, note), height=plot_px + KM_MARGIN["t"] + KM_MARGIN["b"],
+                         margin=KM_MARGIN, legend=dict(y=1.02, traceorder="normal"))
     low = float(survival.curves["bawah"].min()) * 100 if not survival.curves.empty else 0.0
-    bottom = max(0.0, 5 * (low // 5) - 5)  # the curves' own range: most clients do not fail within the window
+    bottom = max(0.0, 5 * ((low - 1) // 5))  # the curves' own range, ≥ 1 point below the lowest band
     figure.update_yaxes(title_text="Belum gagal (%)", ticksuffix="%", range=[bottom, 101], row=1, col=1)
-    figure.update_yaxes(title_text="Berisiko", type="category", autorange="reversed", showgrid=False, row=2, col=1)
-    figure.update_xaxes(tickvals=ticks, row=1, col=1)
-    figure.update_xaxes(title_text="Bulan sejak mulai bimbingan", tickvals=ticks, row=2, col=1)
+    # half a row above the first group and below the last: an autoranged category axis puts the first and last
+    # rows on its edges, where the digits are cut in half
+    figure.update_yaxes(type="category", categoryorder="array", categoryarray=groups,
+                        range=[len(groups) - 0.5, -0.5], showgrid=False, zeroline=False, row=2, col=1)
+    # the rows' heading sits above the group names (an axis title beside them collides with long names)
+    figure.add_annotation(text="Klien berisiko", xref="paper", x=0, xanchor="right", yref="y2 domain", y=1,
+                          yanchor="bottom", showarrow=False, font=dict(size=13, color="#616161"))
+    figure.update_xaxes(tickvals=ticks, zeroline=False, row=1, col=1)
+    figure.update_xaxes(title_text="Bulan sejak mulai bimbingan", tickvals=ticks, zeroline=False, row=2, col=1)
     return figure
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -125,3 +126,17 @@ TEMPLATE = go.layout.Template(layout=dict(
     margin=dict(l=60, r=20, t=70, b=50),
 ))
 pio.templates["bapas"] = TEMPLATE
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+
+
+def markdown_table(frame, right: tuple[str, ...] = ()) -> str:
+    """A small table as Markdown: it takes the width its sentences need (st.table wraps every cell at 25rem)."""
+    def cell(value) -> str:
+        return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value)).replace("\n", " ")
+
+    header = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
+    rule = "|" + "|".join("--:" if c in right else ":--" for c in frame.columns) + "|"
+    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([header, rule, *rows])

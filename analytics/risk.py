@@ -1557,10 +1557,14 @@ def early_warning(viewer: Viewer, filters: Filters, horizon: int = DEFAULT_HORIZ
     frame = frame.sort_values(by, ascending=ascending, na_position="last", kind="stable")
     frame["sinyal"] = [", ".join(SIGNALS[c] for c in SIGNALS if row[c]) for _, row in frame.iterrows()]
     first = [c for c in ("no_register", "nama", "pseudonim") if c in frame.columns]
-    columns = [*first, "pk_nama", "tanggal_mulai_bimbingan", "tanggal_akhir_bimbingan", "sisa_hari", "mangkir_saat_ini",
-               "program_terakhir", "hari_tanpa_program", "kategori_rri", "risiko", "kategori_model", "jumlah_sinyal",
-               "sinyal", "faktor_utama"]
-    return frame[columns].reset_index(drop=True)
+    return frame[[*first, *WARNING_COLUMNS]].reset_index(drop=True)
+
+
+# after who the client is, what the list is for (the signals and the model's risk, on screen at 1400 px), then each
+# signal's detail in the order of SIGNALS, then the rest; the page and its download show the same columns
+WARNING_COLUMNS = ("jumlah_sinyal", "sinyal", "kategori_model", "risiko", "faktor_utama", "mangkir_saat_ini",
+                   "hari_tanpa_program", "program_terakhir", "sisa_hari", "tanggal_akhir_bimbingan", "kategori_rri",
+                   "pk_nama", "tanggal_mulai_bimbingan")
 
 
 WARNING_LABELS = {"no_register": "No. Register", "nama": "Nama", "pseudonim": "Pseudonim", "pk_nama": "PK",

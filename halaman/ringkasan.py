@@ -25,9 +25,13 @@ if ctx.viewer.suppressed:
     st.caption("Angka 1–9 orang ditampilkan sebagai «<10» (aturan bilangan kecil), begitu pula persentase "
                "yang dihitung darinya.")
 if scope:
-    st.caption(f"Cakupan: angka dan grafik halaman ini mencakup {scope}, bukan hanya klien bimbingan Anda; hanya "
-               "daftar di bagian «Perlu perhatian» yang terbatas pada klien bimbingan Anda. Untuk angka klien Anda "
-               "saja, pilih nama Anda pada saringan «Pembimbing Kemasyarakatan».")
+    left_out = ctx.filters.pk_nip and ctx.viewer.pk_nip not in ctx.filters.pk_nip  # the own list is then empty
+    st.caption(f"Cakupan: angka dan grafik halaman ini mencakup {scope}, bukan hanya klien bimbingan Anda. Di bagian "
+               "«Perlu perhatian», hanya daftar klien yang mangkir berturut-turut yang terbatas pada klien bimbingan "
+               "Anda" + (" (kini kosong: saringan «Pembimbing Kemasyarakatan» tidak memuat nama Anda)" if left_out
+                         else "") + "; PKS mitra yang berakhir dan bulan dengan deviasi anggaran adalah data seluruh "
+               "kantor, tanpa saringan PK. Untuk angka klien Anda saja, pilih nama Anda pada saringan «Pembimbing "
+               "Kemasyarakatan».")
 st.caption("Arahkan kursor ke tanda tanya pada tiap angka untuk definisinya (DATA.md §7).")
 
 trend = cached(ringkasan.compliance_trend)(ctx.filters, ctx.viewer)

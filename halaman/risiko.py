@@ -1,5 +1,6 @@
 """Risiko Residivisme: who is at risk now, how well the model and the RRI predict here, and survival curves."""
 import datetime as dt
+from dataclasses import replace
 
 import streamlit as st
 
@@ -11,6 +12,10 @@ PAGE = "Risiko"
 CLIENTS = ("klien",)
 ATTENDANCE = ("klien", "kehadiran")
 TRAINING = "Model risiko sedang dilatih untuk data ini."  # the benchmark counts the views that showed it
+IDENTITY = ("No. Register", "Nama", "Pseudonim")
+LIST_WIDTHS = {"No. Register": 135, "Nama": 120, "Pseudonim": 120, "Jumlah sinyal": 95, "Sinyal": 170,
+               "Kategori model": 100, "Risiko model": 90, "Faktor utama": 230}  # px; the first 7 fill ~940 px
+LIST_ROW_PX = 66  # > 4rem: three wrapped lines of «Sinyal» and «Faktor utama» instead of one cut line
 guard("risiko")
 ctx = context()
 st.title("Risiko Residivisme")
@@ -86,14 +91,24 @@ st.subheader("Daftar peringatan dini")
 counts = model(risk.signal_counts)(ctx.filters, ctx.viewer, horizon, revocations, stale_ok=True)
 # a PK's tiles count what their list holds (the own caseload); the whole filtered office is said beside them
 own = caseload(ctx.filters, ctx.viewer)
+# a PK who filtered on other officers only: the own caseload drops out of the filter, the tiles and list are empty
+left_out = own is not None and bool(ctx.filters.pk_nip) and ctx.viewer.pk_nip not in ctx.filters.pk_nip
 tiles = counts if own is None else model(risk.signal_counts)(own, ctx.viewer, horizon, revocations, stale_ok=True)
 for column, row in zip(st.columns(len(tiles)), tiles.itertuples()):
-    column.metric(row.label, fmt.number(row.klien))
-if scope:
+    column.metric(row.label, "–" if left_out else fmt.number(row.klien))
+office_counts = "; ".join(f"{row.label.lower()} {fmt.number(row.klien)}" for row in counts.itertuples()) + ". "
+if left_out:
+    mine = model(risk.signal_counts)(caseload(replace(ctx.filters, pk_nip=()), ctx.viewer), ctx.viewer, horizon,
+                                     revocations, stale_ok=True)
+    covered = (f"Saringan «Pembimbing Kemasyarakatan» tidak memuat nama Anda, sehingga angka di atas dan daftar di "
+               f"bawah, yang hanya memuat klien bimbingan Anda, kosong. Anda membimbing "
+               f"{fmt.number(mine['klien_aktif'].iloc[0])} klien aktif pada {fmt.date(ctx.as_of)}: tambahkan nama "
+               f"Anda pada saringan itu, atau kosongkan saringannya, untuk melihat mereka. Untuk {scope}: "
+               f"{fmt.number(counts['klien_aktif'].iloc[0])} klien aktif; " + office_counts)
+elif scope:
     covered = (f"Angka di atas dan daftar di bawah: hanya klien bimbingan Anda "
                f"({fmt.number(tiles['klien_aktif'].iloc[0])} klien aktif pada {fmt.date(ctx.as_of)}). Untuk {scope}: "
-               f"{fmt.number(counts['klien_aktif'].iloc[0])} klien aktif; "
-               + "; ".join(f"{row.label.lower()} {fmt.number(row.klien)}" for row in counts.itertuples()) + ". ")
+               f"{fmt.number(counts['klien_aktif'].iloc[0])} klien aktif; " + office_counts)
 else:
     covered = (f"Klien aktif pada {fmt.date(ctx.as_of)} sesuai saringan: "
                f"{fmt.number(tiles['klien_aktif'].iloc[0])}. ")
@@ -105,18 +120,24 @@ if ctx.viewer.person_level is None:
 else:
     pick, order = st.columns([3, 2])
     chosen = pick.multiselect("Tampilkan klien dengan salah satu sinyal", list(risk.SIGNALS),
-                              default=list(risk.SIGNALS), format_func=risk.SIGNALS.get, key="risiko_sinyal")
+                              default=list(risk.SIGNALS), format_func=risk.SIGNALS.get, key="risiko_sinyal",
+                              select_all=False,  # Streamlit's row is English only
+                              wrap=True)  # in a column the chips would stay on one row and hide the last one
     sort = order.selectbox("Urutkan menurut", list(risk.SORTS), format_func=risk.SORTS.get, key="risiko_urutan")
     rows = model(risk.early_warning)(ctx.viewer, ctx.filters, horizon, revocations, tuple(chosen), sort,
                                      stale_ok=True)
-    if rows.empty:
+    if left_out:
+        st.info("Daftar kosong: saringan «Pembimbing Kemasyarakatan» tidak memuat nama Anda.")
+    elif rows.empty:
         st.info("Tidak ada klien yang dapat Anda lihat dengan sinyal yang dipilih.")
     else:
         audit_view_once(PAGE, len(rows), "daftar peringatan dini risiko")
         table = risk.warning_table(rows)
-        st.dataframe(table, hide_index=True, width="stretch", key="risiko-daftar",
-                     column_config={"Faktor utama": st.column_config.Column(width="large"),
-                                    "Sinyal": st.column_config.Column(width="large")})
+        # who, then the signals and the model's risk, whole, within the first ~940 px (1400 px screen with the menu):
+        # rows taller than 4rem let Streamlit wrap a cell's text; the details scroll beside the pinned identity
+        st.dataframe(table, hide_index=True, width="stretch", height=600, row_height=LIST_ROW_PX, key="risiko-daftar",
+                     column_config={name: st.column_config.Column(width=width, pinned=name in IDENTITY)
+                                    for name, width in LIST_WIDTHS.items()})
         st.caption(f"{fmt.number(len(table))} klien. Klik judul kolom untuk mengurutkan ulang. «Faktor utama» = hal "
                    "yang paling menaikkan risiko model klien itu dibanding kasus rata-rata. Skor membantu "
                    "penilaian PK; skor tidak pernah memutuskan pencabutan.")
@@ -132,8 +153,8 @@ st.markdown(f"- **Hasil:** {terms['hasil']}\n- **Titik prediksi:** {terms['titik
             "(kekuatan dipilih dengan validasi silang di dalam tiap lipatan), umur sebagai kurva halus (spline), jumlah pidana "
             "sebelumnya log(1 + x), tiap kategori menjadi kolom 0/1, lalu dikalibrasi ulang; versi kartu skor memakai kelompok dan "
             "poin bulat yang dapat dijumlahkan dengan tangan.")
-# a table, not a data grid: the reasons are sentences and must wrap, not be cut off
-st.table(risk.exclusion_table(validation, ctx.viewer), hide_index=True)
+# a Markdown table, not a data grid (cuts sentences off) nor st.table (wraps every cell at 25rem, half the width)
+st.markdown(fmt.markdown_table(risk.exclusion_table(validation, ctx.viewer), right=("Kasus",)))
 with st.expander("Fitur yang dipakai"):
     st.dataframe(risk.feature_table(validation), hide_index=True, width="stretch")
     st.caption("Status pekerjaan terakhir tidak dipakai: tanggalnya tidak tercatat, sehingga bisa berasal dari "

@@ -17,6 +17,10 @@ from tests.test_anggaran import budget_db  # noqa: F401  (the golden budget data
 D = dt.date
 PERIOD = Filters(D(2026, 8, 1), D(2026, 10, 31))
 CASELOAD_NOTE = "bukan hanya klien bimbingan Anda"
+SCOPE = ("Cakupan: angka dan grafik halaman ini mencakup {scope}, bukan hanya klien bimbingan Anda. Di bagian «Perlu "
+         "perhatian», hanya daftar klien yang mangkir berturut-turut yang terbatas pada klien bimbingan "
+         "Anda{left_out}; PKS mitra yang berakhir dan bulan dengan deviasi anggaran adalah data seluruh kantor, tanpa "
+         "saringan PK. Untuk angka klien Anda saja, pilih nama Anda pada saringan «Pembimbing Kemasyarakatan».")
 
 
 @pytest.fixture(autouse=True)
@@ -71,8 +75,9 @@ def test_ringkasan_for_a_pk_says_the_figures_are_office_wide_and_counts_the_own_
     office = ringkasan.key_figures(PERIOD, Viewer("kepala", "kepala"), db_path=demo_db)
     assert [(m.label, m.value) for m in at.metric] == [(k.label, k.shown) for k in office]
     texts = _texts(at)
-    assert [t for t in texts if t.startswith("Cakupan: angka dan grafik halaman ini mencakup seluruh kantor sesuai "
-                                             f"saringan, {CASELOAD_NOTE}")]
+    # only the first list of «Perlu perhatian» is the own caseload's; the agreements and budget lists are the office's
+    assert SCOPE.format(scope="seluruh kantor sesuai saringan", left_out="") in texts
+    assert not [t for t in texts if "hanya daftar di bagian «Perlu perhatian» yang terbatas" in t]
     # the count beside the list is the list's, the office's count is given with it
     everyone, _ = ringkasan.missed_reports(PERIOD, Viewer("kepala", "kepala"), db_path=demo_db)
     _, own = ringkasan.missed_reports(PERIOD, Viewer("pk", "pk", nip), db_path=demo_db)
@@ -95,6 +100,18 @@ def test_ringkasan_for_a_pk_filtered_to_themselves_has_nothing_to_explain(demo_d
     _, own = ringkasan.missed_reports(mine, Viewer("pk", "pk", nip), db_path=demo_db)
     assert [t for t in texts if t.startswith(f"**Klien aktif dengan ≥ 2 kali berturut-turut tidak wajib lapor: "
                                              f"{len(own)}**")]
+
+
+def test_ringkasan_for_a_pk_filtered_to_another_officer_says_why_the_own_list_is_empty(demo_db):
+    nip = _most_missed(demo_db)
+    other = query(demo_db, "select pk_nip from klien where pk_nip <> ? group by 1 order by count(*) desc, 1 limit 1",
+                  [nip])[0][0]
+    at = _page("ringkasan", "pk", demo_db, Filters(PERIOD.mulai, PERIOD.akhir, pk_nip=(other,)), nip)
+    assert not at.exception and not at.error
+    texts = _texts(at)
+    assert SCOPE.format(scope="klien PK yang dipilih pada saringan", left_out=" (kini kosong: saringan «Pembimbing "
+                        "Kemasyarakatan» tidak memuat nama Anda)") in texts
+    assert not [d for d in at.dataframe if "Mangkir berturut-turut" in d.value.columns]
 
 
 @pytest.mark.parametrize("role", ["kepala", "analis", "kanwil"])

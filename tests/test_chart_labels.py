@@ -1,11 +1,13 @@
-"""Chart labels stay readable: no value label under a reference line, no two programs or partners with one label."""
+"""Chart labels stay readable: no value label under a reference line, no two programs or partners with one label, no
+number-at-risk row of a survival chart cut at the edge of its plot."""
 import random
 
 import pandas as pd
 import pytest
 
-from analytics import charts_anggaran, charts_hambatan, charts_mitra
+from analytics import charts_anggaran, charts_hambatan, charts_mitra, charts_risiko
 from analytics.anggaran import DEVIATION_THRESHOLD
+from analytics.risk import Survival
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 AUDIT_DEVIATIONS = [.125, .148, .055, .077, .086, .086, .139, .102, .014, .141, .079, None]  # TA 2026 demo
@@ -188,3 +190,65 @@ def test_distinct_partner_names_always_get_distinct_labels(seed):
     labels, hover = _delivery(_partners(names))
     assert len(set(labels)) == len(names)
     assert hover == names
+
+
+def _survival(groups: list[str], lowest: float) -> Survival:
+    """Curves falling linearly to `lowest` (their band reaching 2 points under it), at risk every 6 months to 24."""
+    months = [0, 6, 12, 18, 24]
+    curves = pd.DataFrame([{"kelompok": g, "bulan": m, "bertahan": 1 - (1 - lowest) * m / 24,
+                            "bawah": 1 - (1 - lowest) * m / 24 - 0.02 * (m > 0),
+                            "atas": min(1.0, 1.01 - (1 - lowest) * m / 24)}
+                           for g in groups for m in months])
+    at_risk = pd.DataFrame([{"kelompok": g, "bulan": m, "berisiko": "<10" if i == 2 else 2244 - 90 * m - i}
+                            for i, g in enumerate(groups) for m in months])
+    return Survival("rri", curves, at_risk, pd.DataFrame({"kelompok": groups}), 73.8, len(groups) - 1, 0.0001)
+
+
+def _at_risk_lines(figure) -> tuple[list[tuple[str, float, float]], float, float]:
+    """(group, bottom, top) in pixels from the figure's bottom edge of every number-at-risk text line, and the bottom
+    and top of the plot those lines belong to (the category axis y2), from the layout alone."""
+    layout = figure.layout
+    margin = layout.margin if layout.margin.t is not None else layout.template.layout.margin
+    bottom = margin.b if margin.b is not None else layout.template.layout.margin.b
+    plot_px = layout.height - margin.t - bottom
+    axis = layout.yaxis2
+    low, high = bottom + axis.domain[0] * plot_px, bottom + axis.domain[1] * plot_px
+    texts = [t for t in figure.data if t.yaxis == "y2" and t.mode == "text"]
+    categories = list(axis.categoryarray) if axis.categoryarray else list(dict.fromkeys(t.y[0] for t in texts))
+    if axis.range is not None:
+        start, end = axis.range
+    else:  # an autoranged category axis ends (within ~5% of its span) on the first and last category
+        start, end = (len(categories) - 1, 0) if axis.autorange == "reversed" else (0, len(categories) - 1)
+    lines = []
+    for trace in texts:
+        half = (trace.textfont.size or 15) * 1.2 / 2
+        for group in dict.fromkeys(trace.y):
+            centre = low + (categories.index(group) - start) / (end - start) * (high - low)
+            lines.append((group, centre - half, centre + half))
+    return lines, low, high
+
+
+@pytest.mark.parametrize("groups", [["Rendah", "Sedang", "Tinggi"],
+                                    ["Rendah", "Sedang", "Tinggi", "Tidak tercatat"],
+                                    ["Asimilasi", "CB", "CMB", "Diversi", "PB", "PIB", "Pidana Pengawasan",
+                                     "Lainnya (< 20 kasus)"]])
+def test_number_at_risk_rows_lie_whole_inside_their_plot_and_apart(groups):
+    """The audit: the first row («Rendah») was drawn on the plot's top edge, its digits cut («1./91»)."""
+    figure = charts_risiko.km_plot(_survival(groups, 0.815), "Kurva")
+    lines, low, high = _at_risk_lines(figure)
+    assert [g for g, _, _ in lines] == groups  # one line per group, the first on top
+    for group, bottom, top in lines:
+        assert low <= bottom and top <= high, (group, bottom, top, low, high)
+    for (upper, upper_bottom, _), (lower, _, lower_top) in zip(lines, lines[1:]):
+        assert lower_top <= upper_bottom, (upper, lower)  # each row under the previous one, not overlapping it
+    assert figure.layout.legend.traceorder == "normal"  # the legend lists the groups in the rows' order
+
+
+@pytest.mark.parametrize("lowest, floor", [(0.83, 80), (0.825, 75), (0.90, 85), (0.98, 95), (0.02, 0)])
+def test_survival_axis_starts_just_under_the_lowest_band(lowest, floor):
+    figure = charts_risiko.km_plot(_survival(["Rendah", "Sedang"], lowest), "Kurva")
+    band = (lowest - 0.02) * 100
+    start, end = figure.layout.yaxis.range
+    assert (start, end) == (floor, 101)
+    assert start <= band - 1 or start == 0  # nothing cut: at least one point under the lowest band
+    assert band - start < 6  # and no more empty space than one 5-point step

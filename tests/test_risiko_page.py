@@ -50,12 +50,12 @@ def page(_caches, nip):
     from analytics.accounts import Account, Store
     from ui import Context
 
-    def run(role: str, db: Path, as_of: dt.date = AS_OF) -> AppTest:
+    def run(role: str, db: Path, as_of: dt.date = AS_OF, filters: Filters = PERIOD) -> AppTest:
         at = AppTest.from_file("../halaman/risiko.py", default_timeout=120)
         at.session_state["akun"] = Account(role, role, role, nip if role == "pk" else None, None, True)
         at.session_state["_store"] = Store()
         viewer = Viewer(role, role, nip if role == "pk" else None, "ab" * 32)
-        at.session_state["konteks"] = Context(viewer, PERIOD, "3", db, as_of, f"uji-{db.name}", False)
+        at.session_state["konteks"] = Context(viewer, filters, "3", db, as_of, f"uji-{db.name}", False)
         return at.run()
     return run
 
@@ -154,15 +154,73 @@ def test_page_for_pk_counts_above_the_list_what_the_list_holds(page, office, nip
     assert "Cakupan: grafik sebaran dan kurva bertahan mencakup seluruh kantor sesuai saringan" in texts
 
 
-def test_model_card_case_table_wraps_its_long_reasons(page, office):
+def test_model_card_case_table_gives_its_reasons_the_width_they_need(page, office):
+    """A Markdown table: a grid cuts the sentences off, st.table wrapped them at 25rem with half its width empty."""
     at = page("kepala", office)
     assert not at.exception
-    [table] = [t.value for t in at.table if "Keterangan" in t.value.columns]
-    assert risk.EXCLUSIONS["kehadiran_tidak_tercatat"] in table["Keterangan"].tolist()
-    assert table["Keterangan"].iloc[-1] == "Jumlah kasus yang sudah mulai bimbingan"
+    [table] = [m.value for m in at.markdown if m.value.startswith("| Keterangan | Kasus |")]
+    lines = table.split("\n")
+    assert lines[1] == "|:--|--:|"  # the counts aligned right
+    report = risk.validate(db_path=office).report
+    assert lines[2] == f"| Dipakai untuk pelatihan dan validasi | {risk.fmt.number(report['n'])} |"
+    assert f"| {risk.EXCLUSIONS['kehadiran_tidak_tercatat']} |" in table
+    assert lines[-1].startswith("| Jumlah kasus yang sudah mulai bimbingan | ")
+    assert not [t for t in at.table if "Keterangan" in t.value.columns]
     assert not [t for t in _tables(at) if {"Keterangan", "Kasus"} <= set(t.columns)]  # no grid cutting text off
     texts = _texts(at)
     assert "bimbingan Anda" not in texts and "Cakupan:" not in texts
+
+
+def test_list_shows_signals_and_risk_first_and_downloads_what_it_shows(page, office, monkeypatch):
+    import ui
+    downloads, real = {}, ui.download
+
+    def recording(frame, name, *args, **kwargs):
+        downloads[name] = frame
+        return real(frame, name, *args, **kwargs)
+
+    monkeypatch.setattr(ui, "download", recording)
+    at = page("kepala", office)
+    assert not at.exception and not at.error
+    rows = _list(at)
+    assert list(rows.columns)[:7] == ["No. Register", "Nama", "Jumlah sinyal", "Sinyal", "Kategori model",
+                                      "Risiko model", "Faktor utama"]
+    [grid] = [d for d in at.dataframe if "Faktor utama" in d.value.columns]
+    assert grid.proto.row_height > 64  # Streamlit wraps a cell's text only in rows taller than 4rem
+    assert list(downloads["peringatan-dini-risiko"].columns) == list(rows.columns)
+    assert downloads["peringatan-dini-risiko"]["No. Register"].tolist() == rows["No. Register"].tolist()
+    picker = at.multiselect(key="risiko_sinyal")
+    assert picker.value == list(risk.SIGNALS) and picker.proto.wrap  # every chosen signal in sight, none faded out
+
+
+def test_page_for_pk_filtered_to_another_officer_says_why_the_list_is_empty(page, office, nip):
+    other = Filters(PERIOD.mulai, PERIOD.akhir, pk_nip=(_other_pk(office, nip),))
+    at = page("pk", office, filters=other)
+    assert not at.exception and not at.error
+    assert _list(at) is None
+    assert [m.value for m in at.metric[:len(risk.SIGNALS)]] == ["–"] * len(risk.SIGNALS)  # not «0»: not counted
+    mine = risk.signal_counts(Filters(PERIOD.mulai, PERIOD.akhir, pk_nip=(nip,)), Viewer("kepala", "kepala"),
+                              db_path=office)["klien_aktif"].iloc[0]
+    theirs = risk.signal_counts(other, Viewer("kepala", "kepala"), db_path=office)["klien_aktif"].iloc[0]
+    assert mine > 0 and theirs > 0
+    texts = _texts(at)
+    assert ("Saringan «Pembimbing Kemasyarakatan» tidak memuat nama Anda, sehingga angka di atas dan daftar di "
+            "bawah, yang hanya memuat klien bimbingan Anda, kosong. Anda membimbing "
+            f"{risk.fmt.number(mine)} klien aktif pada {risk.fmt.date(AS_OF)}: tambahkan nama Anda pada saringan itu, "
+            "atau kosongkan saringannya, untuk melihat mereka. Untuk klien PK yang dipilih pada saringan: "
+            f"{risk.fmt.number(theirs)} klien aktif; ") in texts
+    assert "Daftar kosong: saringan «Pembimbing Kemasyarakatan» tidak memuat nama Anda." in texts
+    assert "hanya klien bimbingan Anda (0 klien aktif" not in texts  # the audit's misleading caption
+    assert "Tidak ada klien yang dapat Anda lihat dengan sinyal yang dipilih" not in texts
+
+
+def _other_pk(office, nip) -> str:
+    con = duckdb.connect(str(office), read_only=True)
+    try:
+        return con.execute("select pk_nip from klien where pk_nip <> ? and status = 'AKTIF' group by 1 "
+                           "order by count(*) desc, 1 limit 1", [nip]).fetchall()[0][0]
+    finally:
+        con.close()
 
 
 def test_page_for_analis_shows_pseudonyms_only(page, office):

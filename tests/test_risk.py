@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
-from analytics import charts_risiko as charts, db, risk
+from analytics import charts_risiko as charts, db, format as fmt, risk
 from analytics.filters import Filters
 from analytics.viewer import AccessDenied, Viewer
 from tests.builders import workbook
@@ -331,7 +331,26 @@ def test_early_warning_list_is_scoped_by_role(office, fit):
     with pytest.raises(AccessDenied):
         risk.early_warning(KANWIL, PERIOD, db_path=office)
     shown = risk.warning_table(analis)
-    assert "Pseudonim" in shown.columns and "Nama" not in shown.columns
+    assert list(shown.columns) == ["Pseudonim", *AFTER_IDENTITY]
+    assert list(risk.warning_table(everyone).columns) == ["No. Register", "Nama", *AFTER_IDENTITY]
+
+
+# after who the client is, the columns the list is for, so that they are on screen at 1400 px (the audit found them
+# past the 8th column); then each signal's detail, then the rest
+AFTER_IDENTITY = ["Jumlah sinyal", "Sinyal", "Kategori model", "Risiko model", "Faktor utama",
+                  "Mangkir berturut-turut", "Hari tanpa kegiatan", "Kegiatan terakhir", "Sisa hari", "Akhir bimbingan",
+                  "RRI tercatat", "PK", "Mulai bimbingan"]
+
+
+@pytest.mark.parametrize("frame, right, expected", [
+    (pd.DataFrame({"Keterangan": ["Dipakai untuk pelatihan dan validasi", "Jumlah"], "Kasus": ["2.532", "5.500"]}),
+     ("Kasus",),
+     "| Keterangan | Kasus |\n|:--|--:|\n| Dipakai untuk pelatihan dan validasi | 2.532 |\n| Jumlah | 5.500 |"),
+    (pd.DataFrame({"A": ["<10", "a | b", "*x*_y_"], "B": [1, 2, 3]}), (),  # Markdown and HTML stay text
+     "| A | B |\n|:--|:--|\n| \\<10 | 1 |\n| a \\| b | 2 |\n| \\*x\\*\\_y\\_ | 3 |"),
+])
+def test_markdown_table(frame, right, expected):
+    assert fmt.markdown_table(frame, right) == expected
 
 
 def test_early_warning_signals_follow_their_definitions(office, fit):
