@@ -171,12 +171,13 @@ def _filters_sidebar(as_of_day: dt.date, options: dict, viewer: Viewer) -> tuple
     # no "Select all" (English, and no way to relabel it): an empty filter already means all
     if len(options["kode_bapas"]) > 1:
         sb.multiselect("Kantor (kode Bapas)", options["kode_bapas"], key="f_kode_bapas", placeholder="Semua",
-                       select_all=False)
+                       select_all=False, wrap=True)
     sb.multiselect("Program integrasi", options["program_integrasi"], format_func=program_label, key="f_program",
-                   placeholder="Semua", select_all=False)
+                   placeholder="Semua", select_all=False, wrap=True)
     names = dict(options["pk"])
     sb.multiselect("Pembimbing Kemasyarakatan", list(names), format_func=lambda nip: names.get(nip) or nip,
-                   key="f_pk", placeholder="Semua", select_all=False)
+                   key="f_pk", placeholder="Semua", select_all=False,
+                   wrap=True)  # a chosen name whole, not cut off
     keep = lambda key, allowed: tuple(v for v in st.session_state.get(key, []) if v in allowed)  # noqa: E731
     filters = Filters(filters.mulai, filters.akhir, keep("f_kode_bapas", options["kode_bapas"]),
                       keep("f_program", options["program_integrasi"]), keep("f_pk", names))
