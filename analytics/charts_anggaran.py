@@ -256,6 +256,8 @@ def program_cost_composition(frame: pd.DataFrame) -> go.Figure:
     figure = go.Figure()
     for column, label in ACCOUNT_GROUPS.items():
         shares = frame[column]
+        if not shares.fillna(0).gt(0).any():  # a group no program spent on: no empty entry in the legend
+            continue
         figure.add_bar(y=frame["program"], x=_values(shares, 0.01), orientation="h", name=label,
                        marker_color=GROUP_COLOURS[column],
                        text=[("" if pd.isna(v) or v < 0.05 else fmt.percent(v, 0)) for v in shares],

@@ -252,3 +252,13 @@ def test_survival_axis_starts_just_under_the_lowest_band(lowest, floor):
     assert (start, end) == (floor, 101)
     assert start <= band - 1 or start == 0  # nothing cut: at least one point under the lowest band
     assert band - start < 6  # and no more empty space than one 5-point step
+
+
+def test_cost_composition_names_only_the_groups_spent_on():
+    """A legend entry with no bar is noise: an account group no program spent on is left out of the composition."""
+    frame = pd.DataFrame({"program": ["Pelatihan Las 2026", "Bimbingan Rohani 2026"],
+                          "porsi_transport_honor": [0.6, 1.0], "porsi_konsumsi_bahan": [0.4, None],
+                          "porsi_lainnya": [0.0, None]})
+    figure = charts_anggaran.program_cost_composition(frame)
+    assert [t.name for t in figure.data] == ["Transport/honor narasumber", "Konsumsi/bahan"]
+    assert list(figure.data[0].x) == [60.0, 100.0]
