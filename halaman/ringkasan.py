@@ -72,6 +72,8 @@ if rows is not None and not rows.empty:
                                  "pk_nama": "PK", "mangkir_saat_ini": "Mangkir berturut-turut",
                                  "mangkir_terpanjang": "Terpanjang"})
     st.dataframe(shown, hide_index=True, width="stretch")
+    st.caption("«Mangkir berturut-turut»: wajib lapor tidak hadir tanpa izin secara berurutan sampai wajib lapor "
+               "terakhir; «Terpanjang»: rangkaian mangkir berurutan terpanjang sejak mulai bimbingan.")
     download(shown, "mangkir-berturut-turut", PAGE, person_level=True)
 elif rows is None:
     st.caption("Daftar nama tidak ditampilkan untuk peran Anda (hanya data agregat).")
