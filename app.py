@@ -102,11 +102,11 @@ def seed_accounts() -> None:
     if store.has_users():
         return
     try:
-        nip = db.frame("select pk_nip from klien where pk_nip is not null group by 1 order by count(*) desc, 1 "
-                       "limit 1").iloc[0, 0]
+        nip, name = db.frame("select pk_nip, any_value(pk_nama) from klien where pk_nip is not null group by 1 "
+                             "order by count(*) desc, 1 limit 1").iloc[0]
     except (db.DataUnavailable, IndexError):
-        nip = None
-    store.seed_demo_accounts(nip)
+        nip, name = None, None
+    store.seed_demo_accounts(nip, None if name is None or name != name else str(name))  # name != name: NaN
 
 
 def login_page() -> None:

@@ -420,8 +420,9 @@ class Store:
         finally:
             con.close()
 
-    def seed_demo_accounts(self, pk_nip: str | None = None) -> bool:
-        """The five demo accounts, only in a store without users (pk1 only with a pk_nip); True if it seeded."""
+    def seed_demo_accounts(self, pk_nip: str | None = None, pk_name: str | None = None) -> bool:
+        """The five demo accounts, only in a store without users (pk1 only with a pk_nip, named as that PK is in the
+        data when pk_name is given, so the PK filter shows the same name); True if it seeded."""
         nip = _clean_nip(pk_nip)
         if nip is not None and not _NIP.fullmatch(nip):
             raise AccountError("NIP PK harus 18 digit")
@@ -433,6 +434,8 @@ class Store:
             for name, full, peran, sandi in DEMO_ACCOUNTS:
                 if peran == "pk" and nip is None:
                     continue
+                if peran == "pk" and pk_name and pk_name.strip():
+                    full = f"{pk_name.strip()} (demo)"
                 con.execute("insert into pengguna (nama_pengguna, nama_lengkap, peran, pk_nip, kode_bapas, hash_sandi,"
                             " dibuat_pada, diubah_pada, diubah_oleh) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             [name, full, peran, nip if peran == "pk" else None, None if peran == "kanwil" else kode,

@@ -480,3 +480,11 @@ def test_the_password_hash_is_checked_outside_the_write_lock(store, path):
     with pytest.raises(LoginError):
         store.login("tidak-ada", "salah")
     assert locked_during_check == [False, False, False]
+
+
+def test_the_demo_pk_account_carries_the_name_of_its_pk_in_the_data(path):
+    """The PK filter lists officers by the name in the data: the demo PK account reads the same."""
+    s = Store(path, hasher=CHEAP)
+    assert s.seed_demo_accounts(NIP, "  Zahra Wati, S.H., M.H. ")
+    assert _as(s, "pk1").nama_lengkap == "Zahra Wati, S.H., M.H. (demo)"
+    assert _as(s, "kepala").nama_lengkap == "Kepala Bapas (demo)"
