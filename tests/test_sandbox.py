@@ -251,7 +251,7 @@ def test_each_duckdb_control_holds_on_its_own(demo_db):
 
 @pytest.mark.parametrize("sql", [
     "with recursive r(n) as (select 1 union all select n + 1 from r) select count(*) from r",
-    "select count(*) from range(1000000000000) a, range(1000000000000) b",
+    "select count(*) from range(1000000000000) a, range(3) b",  # the right side small: time, not memory, ends it
     "select count(*) from range(1e12::bigint)",
 ])
 def test_a_query_that_runs_forever_is_stopped(demo_db, sql):
