@@ -504,6 +504,21 @@ def load_scope(report: dict) -> str:
     return text
 
 
+def load_outcome(report: dict) -> tuple[str, bool]:
+    """The line after a load ("Muat nomor 3 selesai: 5 baris dimuat dari 2 berkas …") and whether a file was
+    rejected whole (each file is all or nothing)."""
+    files = report.get("files", [])
+    rows = sum(e["rows_loaded"] for e in files)
+    whole = {e["file"] for e in files if e["status"] == "rejected"}
+    chosen = len({e["file"] for e in files})
+    giving = len({e["file"] for e in files if e["rows_loaded"]})  # files that brought rows
+    text = (f"Muat nomor {report.get('id_muat')} selesai: {_number(rows)} baris dimuat dari {_number(giving)} berkas"
+            + (f" (dari {_number(chosen)} berkas yang dipilih)." if giving != chosen else "."))
+    if whole:
+        text += f" {_number(len(whole))} berkas ditolak seluruhnya."
+    return text, bool(whole)
+
+
 def history_table(history: pd.DataFrame) -> pd.DataFrame:
     """load_history in words, one row per file and sheet of each run."""
     from analytics import format as fmt

@@ -3,9 +3,11 @@ import datetime as dt
 import json
 import re
 
+import pandas as pd
+
 from analytics import format as fmt, jelajah
 from analytics.hambatan import CATEGORY_LABELS, CATEGORY_SHORT
-from analytics.viewer import Viewer
+from analytics.viewer import ROLE_LABELS, Viewer
 
 CODED = ("LIHAT_DATA_PERORANGAN", "UNDUH")  # notes the app writes with an obstacle category code in them
 FILTER_LABELS = {"mulai": "mulai", "akhir": "akhir", "kode_bapas": "kantor", "program_integrasi": "program integrasi",
@@ -75,3 +77,21 @@ def filters_in_words(text) -> str:
     return "; ".join(f"{FILTER_LABELS.get(k, k)} "
                      + (", ".join(map(_filter_value, v)) if isinstance(v, list) else _filter_value(v))
                      for k, v in values.items())
+
+
+def log_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Audit rows as the Log Audit page shows them, with the note as stored (its codes) where the words differ."""
+    shown = pd.DataFrame({
+        "Waktu": frame["waktu"].map(fmt.timestamp),
+        "Pengguna": frame["nama_pengguna"].fillna(""),
+        "Peran": [ROLE_LABELS.get(r, r) if isinstance(r, str) else "" for r in frame["peran"]],
+        "Aksi": frame["aksi"].map(fmt.code),
+        "Keterangan": [readable(a, t) for a, t in zip(frame["aksi"], frame["keterangan"])],
+        "Halaman": frame["halaman"].fillna(""),
+        "Baris": frame["jumlah_baris"].map(lambda n: "" if pd.isna(n) else fmt.number(n)),
+        "Saringan": frame["filter"].map(filters_in_words),
+    })
+    # for support: the stored note only where the shown text differs
+    shown["Kode"] = [t if isinstance(t, str) and t != r else ""
+                     for t, r in zip(frame["keterangan"], shown["Keterangan"])]
+    return shown

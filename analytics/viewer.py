@@ -79,6 +79,11 @@ def caseload(filters, viewer: Viewer):
     return replace(filters, pk_nip=(nip,) if not filters.pk_nip or nip in filters.pk_nip else (NO_ONE,))
 
 
+def left_out(filters, viewer: Viewer) -> bool:
+    """A PK whose PK filter names only other officers: their own caseload, and so their own lists, are empty."""
+    return viewer.person_level == "kasus_sendiri" and bool(filters.pk_nip) and viewer.pk_nip not in filters.pk_nip
+
+
 def figures_scope(filters, viewer: Viewer) -> str | None:
     """What a PK's filtered figures cover, in words, when that is more than their own caseload; else None."""
     own = caseload(filters, viewer)

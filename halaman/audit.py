@@ -3,8 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import format as fmt
-from analytics.log_audit import filters_in_words, readable
-from analytics.viewer import ROLE_LABELS
+from analytics.log_audit import log_table
 from ui import guard, store
 
 guard("audit")
@@ -21,18 +20,7 @@ chosen = st.multiselect("Jenis aksi", actions, format_func=fmt.code, placeholder
 if chosen:
     frame = frame[frame["aksi"].isin(chosen)]
 
-shown = pd.DataFrame({
-    "Waktu": frame["waktu"].map(fmt.timestamp),
-    "Pengguna": frame["nama_pengguna"].fillna(""),
-    "Peran": [ROLE_LABELS.get(r, r) if isinstance(r, str) else "" for r in frame["peran"]],
-    "Aksi": frame["aksi"].map(fmt.code),
-    "Keterangan": [readable(a, t) for a, t in zip(frame["aksi"], frame["keterangan"])],
-    "Halaman": frame["halaman"].fillna(""),
-    "Baris": frame["jumlah_baris"].map(lambda n: "" if pd.isna(n) else fmt.number(n)),
-    "Saringan": frame["filter"].map(filters_in_words),
-})
-# the note as stored, with its codes, for support: only where the shown text differs
-shown["Kode"] = [t if isinstance(t, str) and t != r else "" for t, r in zip(frame["keterangan"], shown["Keterangan"])]
+shown = log_table(frame)
 st.dataframe(shown, hide_index=True, width="stretch",
              column_config={"Waktu": st.column_config.TextColumn(width=130),
                             "Aksi": st.column_config.TextColumn(width=170),

@@ -4,7 +4,7 @@ import datetime as dt
 import streamlit as st
 
 from analytics import charts, format as fmt, ringkasan
-from analytics.viewer import figures_scope
+from analytics.viewer import figures_scope, left_out
 from ui import audit_view_once, cached, context, download, guard
 
 PAGE = "Ringkasan"
@@ -25,12 +25,12 @@ if ctx.viewer.suppressed:
     st.caption("Angka 1–9 orang ditampilkan sebagai «<10» (aturan bilangan kecil), begitu pula persentase "
                "yang dihitung darinya.")
 if scope:
-    left_out = ctx.filters.pk_nip and ctx.viewer.pk_nip not in ctx.filters.pk_nip  # the own list is then empty
+    empty = " (kini kosong: saringan «Pembimbing Kemasyarakatan» tidak memuat nama Anda)" \
+        if left_out(ctx.filters, ctx.viewer) else ""
     st.caption(f"Cakupan: angka dan grafik halaman ini mencakup {scope}, bukan hanya klien bimbingan Anda. Di bagian "
                "«Perlu perhatian», hanya daftar klien yang mangkir berturut-turut yang terbatas pada klien bimbingan "
-               "Anda" + (" (kini kosong: saringan «Pembimbing Kemasyarakatan» tidak memuat nama Anda)" if left_out
-                         else "") + "; PKS mitra yang berakhir dan bulan dengan deviasi anggaran adalah data seluruh "
-               "kantor, tanpa saringan PK. Untuk angka klien Anda saja, pilih nama Anda pada saringan «Pembimbing "
+               f"Anda{empty}; PKS mitra yang berakhir dan bulan dengan deviasi anggaran adalah data seluruh kantor, "
+               "tanpa saringan PK. Untuk angka klien Anda saja, pilih nama Anda pada saringan «Pembimbing "
                "Kemasyarakatan».")
 st.caption("Arahkan kursor ke tanda tanya pada tiap angka untuk definisinya (DATA.md §7).")
 

@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from analytics import charts_risiko as charts, format as fmt, risk
-from analytics.viewer import caseload, figures_scope
+from analytics.viewer import caseload, figures_scope, left_out
 from ui import audit_view_once, cached, chart, context, download, guard
 
 PAGE = "Risiko"
@@ -92,12 +92,12 @@ counts = model(risk.signal_counts)(ctx.filters, ctx.viewer, horizon, revocations
 # a PK's tiles count what their list holds (the own caseload); the whole filtered office is said beside them
 own = caseload(ctx.filters, ctx.viewer)
 # a PK who filtered on other officers only: the own caseload drops out of the filter, the tiles and list are empty
-left_out = own is not None and bool(ctx.filters.pk_nip) and ctx.viewer.pk_nip not in ctx.filters.pk_nip
+excluded = left_out(ctx.filters, ctx.viewer)
 tiles = counts if own is None else model(risk.signal_counts)(own, ctx.viewer, horizon, revocations, stale_ok=True)
 for column, row in zip(st.columns(len(tiles)), tiles.itertuples()):
-    column.metric(row.label, "–" if left_out else fmt.number(row.klien))
+    column.metric(row.label, "–" if excluded else fmt.number(row.klien))
 office_counts = "; ".join(f"{row.label.lower()} {fmt.number(row.klien)}" for row in counts.itertuples()) + ". "
-if left_out:
+if excluded:
     mine = model(risk.signal_counts)(caseload(replace(ctx.filters, pk_nip=()), ctx.viewer), ctx.viewer, horizon,
                                      revocations, stale_ok=True)
     covered = (f"Saringan «Pembimbing Kemasyarakatan» tidak memuat nama Anda, sehingga angka di atas dan daftar di "
@@ -126,7 +126,7 @@ else:
     sort = order.selectbox("Urutkan menurut", list(risk.SORTS), format_func=risk.SORTS.get, key="risiko_urutan")
     rows = model(risk.early_warning)(ctx.viewer, ctx.filters, horizon, revocations, tuple(chosen), sort,
                                      stale_ok=True)
-    if left_out:
+    if excluded:
         st.info("Daftar kosong: saringan «Pembimbing Kemasyarakatan» tidak memuat nama Anda.")
     elif rows.empty:
         st.info("Tidak ada klien yang dapat Anda lihat dengan sinyal yang dipilih.")

@@ -201,16 +201,8 @@ def _load(paths: list[Path], kind: str | None) -> None:
 # -------------------------------------------------------------------------------------------------
 st.subheader("Pilih berkas")
 if result := st.session_state.pop("unggah_hasil", None):
-    loaded = sum(e["rows_loaded"] for e in result["files"])
-    whole = {e["file"] for e in result["files"] if e["status"] == "rejected"}  # each file is all or nothing
-    chosen = len({e["file"] for e in result["files"]})
-    giving = len({e["file"] for e in result["files"] if e["rows_loaded"]})  # files that brought rows
-    message = (f"Muat nomor {result.get('id_muat')} selesai: {fmt.number(loaded)} baris dimuat dari "
-               f"{giving} berkas" + (f" (dari {chosen} berkas yang dipilih)." if giving != chosen else "."))
-    if whole:
-        st.warning(f"{message} {len(whole)} berkas ditolak seluruhnya.")
-    else:
-        st.success(message)
+    message, some_rejected = kualitas.load_outcome(result)
+    (st.warning if some_rejected else st.success)(message)
     _show_report(result, loaded=True)
     st.caption("Hasil pemeriksaan kualitas data sesudah muat ini ada di bagian «Kualitas data» di bawah.")
 

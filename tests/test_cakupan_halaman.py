@@ -146,3 +146,12 @@ def test_budget_deviation_counts_name_their_span(budget_db):  # noqa: F811
     assert _deviation_texts(both)[0] == ("**Bulan dengan realisasi menyimpang lebih dari 10% dari rencana (RPD) pada "
                                          "periode Jan–Feb 2024: 1**")
     assert [d.value["Bulan"].tolist() for d in both.dataframe if "Deviasi" in d.value.columns] == [["Januari 2024"]]
+
+
+def test_left_out_only_when_a_pk_filter_names_other_officers():
+    pk = Viewer("pk1", "pk", "198001012005011001")
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 3, 31)
+    assert scope_of.left_out(Filters(start, end, pk_nip=("X",)), pk)
+    assert not scope_of.left_out(Filters(start, end), pk)
+    assert not scope_of.left_out(Filters(start, end, pk_nip=("X", pk.pk_nip)), pk)
+    assert not scope_of.left_out(Filters(start, end, pk_nip=("X",)), Viewer("kepala", "kepala"))

@@ -353,3 +353,16 @@ def test_history_and_report_use_the_same_status_labels(tmp_path):
     history = kualitas.history_table(kualitas.load_history(db))["Status"].tolist()
     assert shown == history == ["Dimuat", "Ditolak seluruhnya"]
     assert not {"dimuat", "ditolak"} & set(history)
+
+
+def test_load_outcome_counts_the_files_that_brought_rows():
+    def entry(file, status, rows):
+        return {"file": file, "status": status, "rows_loaded": rows}
+    every = {"id_muat": 3, "files": [entry("a.xlsx", "loaded", 4), entry("a.xlsx", "loaded", 1),
+                                     entry("b.csv", "loaded", 2)]}
+    assert kualitas.load_outcome(every) == ("Muat nomor 3 selesai: 7 baris dimuat dari 2 berkas.", False)
+    some = {"id_muat": 4, "files": [entry("a.xlsx", "loaded", 1200), entry("b.csv", "rejected", 0),
+                                    entry("c.csv", "loaded", 0)]}
+    assert kualitas.load_outcome(some) == (
+        "Muat nomor 4 selesai: 1.200 baris dimuat dari 1 berkas (dari 3 berkas yang dipilih). "
+        "1 berkas ditolak seluruhnya.", True)
