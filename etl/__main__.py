@@ -188,10 +188,13 @@ def _backups(args) -> int:
         snapshot.restore(db, chosen[0])
         print(f"{db} dipulihkan dari {chosen[0].name} (data sebelumnya disimpan sebagai cadangan)")
         return 0
+    from analytics import format as fmt  # dates as the app writes them (6 Des 2026)
+
     for path in kept:  # the name first (what --restore takes), then when and how big, in office terms
         when = snapshot.made_at(path)
         size = f"{path.stat().st_size / 2**20:.1f}".replace(".", ",")
-        print(f"{path.name}  ({when:%d-%m-%Y %H.%M.%S} WIB, {size} MB)" if when else f"{path.name}  ({size} MB)")
+        print(f"{path.name}  ({fmt.date(when.date())} {when:%H.%M.%S} WIB, {size} MB)" if when
+              else f"{path.name}  ({size} MB)")
     if not kept:
         print("belum ada cadangan", file=sys.stderr)
     return 0

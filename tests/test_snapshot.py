@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from analytics import db as reader_db
+from analytics import db as reader_db, format as fmt
 from etl import config, snapshot
 from etl.load import LoadError, load_files, preview_files, undo_run
 from tests.builders import KLIEN_HEADER, klien_row, workbook
@@ -175,7 +175,7 @@ def test_cli_undo_and_backups(tmp_path, db):
     for line, path in zip(lines, snapshot.backups(db)):
         kept_at = snapshot.made_at(path)
         assert abs((now - kept_at).total_seconds()) < 300
-        assert line == f"{path.name}  ({kept_at:%d-%m-%Y %H.%M.%S} WIB, " + \
+        assert line == f"{path.name}  ({fmt.date(kept_at.date())} {kept_at:%H.%M.%S} WIB, " + \
             f"{path.stat().st_size / 2**20:.1f}".replace(".", ",") + " MB)"
     restored = run_cli("backups", "--db", db, "--restore", listed[0])  # the file as it was before the undo
     assert restored.returncode == 0, restored.stderr
