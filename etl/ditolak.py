@@ -15,7 +15,6 @@ import datetime as dt
 import io
 import math
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,8 +28,6 @@ REASON = "Alasan ditolak"
 CSV_SHEET = "Ditolak"  # CSV and Parquet files have no sheet name
 # English defaults of spreadsheet programs (Sheet, Sheet1, …) become Excel's Indonesian default (Lembar1, …)
 _DEFAULT_NAME = re.compile(r"sheet ?(\d*)", re.I)
-# the workbook's properties list its parts under a heading; Excel in Indonesian writes "Lembar Kerja"
-_PARTS_HEADING = (b"<vt:lpstr>Worksheets</vt:lpstr>", "<vt:lpstr>Lembar Kerja</vt:lpstr>".encode())
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MAX_TEXT = 32_767  # Excel's limit for one cell
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -182,19 +179,7 @@ def to_xlsx(sheets: list[RejectedSheet], original: str | None = None) -> bytes:
             ws.write_string(r, reason_col, reason[:_MAX_TEXT], formats["reason"])
         ws.freeze_panes(1, 0)
     wb.close()
-    return _indonesian_parts_heading(buffer.getvalue())
-
-
-def _indonesian_parts_heading(data: bytes) -> bytes:
-    """The workbook with its properties' heading of parts in Indonesian (xlsxwriter always writes English)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            content = source.read(item)
-            if item.filename == "docProps/app.xml":
-                content = content.replace(*_PARTS_HEADING)
-            target.writestr(item, content)
-    return out.getvalue()
+    return buffer.getvalue()
 
 
 def workbook(path: Path, report: dict) -> bytes | None:

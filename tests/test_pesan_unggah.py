@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -163,11 +162,6 @@ def test_readme_lists_the_types_the_loader_accepts():
 
 
 # ------------------------------------------------------------------------------ the rejected-rows workbook
-def _app_xml(data: bytes) -> str:
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        return z.read("docProps/app.xml").decode()
-
-
 @pytest.mark.parametrize("sheet, expected", [("Sheet1", "Lembar1"), ("Sheet", "Lembar1"), ("sheet 3", "Lembar3"),
                                              ("Klien Baru", "Klien Baru"), ("Sheets Lama", "Sheets Lama")])
 def test_rejected_rows_workbook_is_indonesian(tmp_path, db, sheet, expected):
@@ -177,8 +171,6 @@ def test_rejected_rows_workbook_is_indonesian(tmp_path, db, sheet, expected):
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == [expected]
     assert book.properties.title == "Baris ditolak dari klien.xlsx"
-    app = _app_xml(data)
-    assert "<vt:lpstr>Lembar Kerja</vt:lpstr>" in app and "Worksheets" not in app
     rows = [[c.value for c in row] for row in book[expected].iter_rows()]
     assert rows[0][-1] == "Alasan ditolak" and rows[1][:3] == [2, "D-002", "Budi"]
 
@@ -187,6 +179,6 @@ def test_rejected_rows_of_a_csv_get_an_indonesian_worksheet(tmp_path, db):
     path = plain_csv(tmp_path / "klien.csv", KLIEN_HEADER, [klien_row(1, "C-001", "Ani", mulai="31/02/2026")])
     data = ditolak.workbook(path, preview_files([path], db))
     book = openpyxl.load_workbook(io.BytesIO(data))
-    assert book.sheetnames == ["Ditolak"] and "Worksheets" not in _app_xml(data)
+    assert book.sheetnames == ["Ditolak"]
     rows = [[c.value for c in row] for row in book["Ditolak"].iter_rows()]
     assert rows[1][-1] == "baris 2: Tanggal Mulai Bimbingan: tanggal tidak ada di kalender: '31/02/2026'"
