@@ -21,14 +21,17 @@ from etl.validate import References, Validated, validate
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 SQL_FILES = ("schema.sql", "views.sql")  # then every views_*.sql (one per page), in name order
 # Views too costly to compute on every page view at national scale, stored as tables that each load brings up to date
-# inside its transaction (analytics reads table X, with the rows of view v_X). Value: the sort order, the month first
-# where there is one, so that a period filter reads only the row groups of its months.
+# inside its transaction (analytics reads table X, with the rows of view v_X), in this order (a table built by
+# FASTER_BUILD comes after the tables it reads). Value: the sort order, the month alone where there is one, so that a
+# period filter reads only the row groups of its months. The month alone, not the month then office and register:
+# on the national demo that sort is 3× cheaper to build (klien_bulan 9.1 → 2.8 s), and a page reading one office's
+# months reads only those months either way.
 MATERIALISED_ORDER = {
     "mangkir_beruntun": None,
-    "klien_bulan": "bulan, kode_bapas, no_register",
-    "wajib_lapor_bulanan": "bulan, kode_bapas, no_register",
-    "partisipasi_bulanan": "bulan, kode_bapas, no_register",
-    "partisipasi_kegiatan_bulanan": "bulan, kode_bapas, no_register",
+    "klien_bulan": "bulan",
+    "wajib_lapor_bulanan": "bulan",
+    "partisipasi_bulanan": "bulan",
+    "partisipasi_kegiatan_bulanan": "bulan",
     "penyelesaian_program": "kode_bapas, kode_program, no_register",
     "ikut_program": "kode_bapas, no_register",
     "kohort_partisipasi": "kode_bapas, no_register",
