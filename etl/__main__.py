@@ -117,8 +117,10 @@ def _load(args) -> int:
     else:
         print(_summary(report))
     if report.get("id_muat") is None:
-        print("tidak ada baris yang dapat dimuat (semua baris ditolak, atau tidak ada baris data); basis data "
-              "tidak diubah", file=sys.stderr)
+        whole = sum(f["status"] == "rejected" for f in report["files"])
+        why = ("berkas ditolak seluruhnya, alasannya di atas" if whole and whole == len(report["files"]) else
+               "semua baris ditolak, atau tidak ada baris data")
+        print(f"tidak ada baris yang dapat dimuat ({why}); basis data tidak diubah", file=sys.stderr)
         return 1
     return 1 if any(f["status"] == "rejected" for f in report["files"]) else 0
 

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import itertools
 import json
 import logging
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from etl import spec
 from etl.parse import MONTHS, RejectedCell, is_empty, parse_date
 
 log = logging.getLogger(__name__)
+_BACKGROUND = ThreadPoolExecutor(max_workers=2, thread_name_prefix="baca-latar")  # work beside a reader (below)
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 SUFFIXES = EXCEL_SUFFIXES | {".csv", ".parquet"}
@@ -59,6 +62,7 @@ class Grid:
     field_counts: np.ndarray | None = None  # CSV: fields per record, for the first records (the header among them)
     delimiter: str | None = None  # CSV
     undecodable: bool = False  # CSV: some bytes were valid in no encoding and read as U+FFFD
+    hidden: bool = False  # a workbook sheet the user does not see (hidden or very hidden)
     file_notes: list[dict] = field(default_factory=list)  # about the whole file; shared by its grids, given once
     # Parquet: column position → pd.factorize of its cells under the header row (codes, distinct values), as
     # computed from the typed column before it was turned into Python objects
@@ -138,16 +142,7 @@ def _xlsx_extent(path: Path) -> dict[str, tuple[int, int]]:
     extents: dict[str, tuple[int, int]] = {}
     try:
         with zipfile.ZipFile(path) as z:
-            ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-                  "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
-            book = ElementTree.fromstring(z.read("xl/workbook.xml"))
-            rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-            targets = {r.get("Id"): r.get("Target") for r in rels}
-            for sheet in book.iterfind("m:sheets/m:sheet", ns):
-                target = targets.get(sheet.get(f"{{{ns['r']}}}id"), "")
-                part = target.lstrip("/") if target.startswith("/") else "xl/" + target
-                if part not in z.namelist():
-                    continue
+            for name, part in _sheet_parts(z):
                 with z.open(part) as fh:
                     head = fh.read(4096)
                 m = _DIMENSION.search(head)
@@ -159,10 +154,68 @@ def _xlsx_extent(path: Path) -> dict[str, tuple[int, int]]:
                     rows = cols = 0
                     for letters, number in _CELL_REF.findall(z.read(part)):
                         rows, cols = max(rows, int(number)), max(cols, _column_number(letters))
-                extents[sheet.get("name")] = (rows, cols)
+                extents[name] = (rows, cols)
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, OSError):
         return {}
     return extents
+
+
+def _sheet_parts(z: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, zip member of its XML) of every worksheet of an xlsx, in workbook order."""
+    from xml.etree import ElementTree
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+    book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    names = set(z.namelist())
+    out = []
+    for sheet in book.iterfind("m:sheets/m:sheet", ns):
+        target = targets.get(sheet.get(f"{{{ns['r']}}}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        if part in names:
+            out.append((sheet.get("name"), part))
+    return out
+
+
+_ERROR_MARK = b't="e"'
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s([^>]*?\bt="e"[^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>', re.S)
+_ERROR_REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
+_ERROR_VALUE = re.compile(rb'<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>')
+
+
+def _xlsx_error_cells(path: Path) -> dict[str, list[tuple[int, int, str]]]:
+    """Sheet name → (row, column, error text such as '#REF!') of the cells holding a formula error.
+
+    calamine reads an error cell as an empty one, so a broken formula would pass for a blank cell ("wajib diisi",
+    or a value silently left empty). The sheet XML is streamed and searched only when it holds an error at all.
+    """
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    try:
+        with zipfile.ZipFile(path) as z:
+            for name, part in _sheet_parts(z):
+                if not _has_error_mark(z, part):
+                    continue
+                for m in _ERROR_CELL.finditer(z.read(part)):
+                    ref, value = _ERROR_REF.search(m[1]), _ERROR_VALUE.search(m[2])
+                    if ref and value:
+                        text = html.unescape(value[1].decode("utf-8", errors="replace")).strip()
+                        found.setdefault(name, []).append((int(ref[2]) - 1, _column_number(ref[1]) - 1, text))
+    except Exception as exc:  # an unreadable part: calamine says what is wrong with the file
+        log.debug("%s: galat rumus tidak dapat dicari: %s", path.name, exc)
+        return {}
+    return found
+
+
+def _has_error_mark(z: zipfile.ZipFile, part: str) -> bool:
+    tail = b""
+    with z.open(part) as fh:
+        while chunk := fh.read(1 << 20):
+            if _ERROR_MARK in tail + chunk[:16] or _ERROR_MARK in chunk:
+                return True
+            tail = chunk[-16:]
+    return False
 
 
 def _read_excel(path: Path) -> list[Grid]:
@@ -174,12 +227,16 @@ def _read_excel(path: Path) -> list[Grid]:
                 raise ExtractError(f"lembar kerja '{name}' terlalu besar untuk dibaca ({height} baris × {width} kolom "
                                    f"terpakai); hapus isi sel di luar tabel lalu simpan ulang")
 
+    # the search for formula errors inflates the sheet XML a second time: done on another thread while calamine
+    # reads (zlib lets go of the GIL), it adds almost nothing to the read
+    searching = (_BACKGROUND.submit(_xlsx_error_cells, path) if path.suffix.lower() in (".xlsx", ".xlsm")
+                 else None)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every unreadable file
         raise ExtractError(_unreadable_reason(path, exc)) from exc
     notes = _macro_notes(path)
-    grids = []
+    grids, errors = [], None
     try:
         for meta in workbook.sheets_metadata:
             if str(getattr(meta, "typ", "WorkSheet")).endswith("ChartSheet"):
@@ -198,10 +255,16 @@ def _read_excel(path: Path) -> list[Grid]:
                 raise ExtractError(_unreadable_sheet_reason(path, meta.name, exc)) from exc
             width = max(map(len, rows), default=0)
             cells = pd.DataFrame(rows, columns=range(width), dtype=object) if rows else pd.DataFrame()
+            if errors is None:
+                errors = searching.result() if searching else {}
+            for r, c, text in errors.get(meta.name, ()):  # read as '' by calamine: the error text back in the cell
+                if r < cells.shape[0] and c < cells.shape[1] and is_empty(cells.iat[r, c]):
+                    cells.iat[r, c] = text
             # Free the row lists now, not when the next sheet's replace them: while they live, each full garbage
             # collection that reading the next sheet triggers walks them all (0.1 s and more for a large workbook).
             del rows, sheet
-            grids.append(Grid(meta.name, cells, merged, file_notes=notes))
+            hidden = str(getattr(meta, "visible", "")).endswith("Hidden")  # SheetVisibleEnum.Hidden, .VeryHidden
+            grids.append(Grid(meta.name, cells, merged, file_notes=notes, hidden=hidden))
     except ExtractError:
         raise
     except Exception as exc:
@@ -387,9 +450,9 @@ def _decode(raw: bytes) -> tuple[str, bool]:
     codec = _utf16_codec(raw[:4096])
     if codec:
         text = raw.decode(codec, errors="replace")
-    elif raw.startswith(b"\xef\xbb\xbf"):
-        text = raw[3:].decode("utf-8", errors="replace")
     else:
+        if raw.startswith(b"\xef\xbb\xbf"):  # the BOM says UTF-8; a script may have put it before Windows-1252 text
+            raw = raw[3:]
         try:
             return raw.decode("utf-8"), False
         except UnicodeDecodeError:
@@ -615,15 +678,19 @@ def _nested_word(arrow_type) -> str:
 def _text(value: object) -> str:
     if value is None or is_empty(value):
         return ""
+    if type(value) is float and value.is_integer():  # a number typed as a header: 2025, not 2025.0
+        value = int(value)
     return str(value).replace("\n", " ").strip()
 
 
-def _group_row(grid: Grid, row: int) -> dict[int, str] | None:
-    """Labels of a group-label row (text merged across columns) per column, or None if it is not one."""
+def _group_row(grid: Grid, row: int) -> tuple[dict[int, str], set[int]] | None:
+    """Labels of a group-label row (text merged across columns) per column, and the columns under a label merged
+    across several columns other than its first; None if the row is not one."""
     spans = [m for m in grid.merged if m[0][0] <= row <= m[1][0]]
     if not any(m[0][0] == row and m[1][1] > m[0][1] for m in spans):
         return None
     labels: dict[int, str] = {}
+    inner: set[int] = set()
     cells = grid.cells
     for c in range(cells.shape[1]):
         labels[c] = _text(cells.iat[row, c])
@@ -631,7 +698,9 @@ def _group_row(grid: Grid, row: int) -> dict[int, str] | None:
         top = _text(cells.iat[r0, c0]) if r0 < len(cells) and c0 < cells.shape[1] else ""
         for c in range(c0, min(c1, cells.shape[1] - 1) + 1):
             labels[c] = top
-    return labels
+            if c > c0:
+                inner.add(c)
+    return labels, inner
 
 
 def _is_numbering(values: list[object]) -> bool:
@@ -648,7 +717,7 @@ def _is_numbering(values: list[object]) -> bool:
 
 
 def _row_candidates(grid: Grid, row: int) -> list[list[str]]:
-    """For each column of a row, the header texts to try in order (lower; 'upper lower'; upper)."""
+    """For each column of a row, the header texts to try in order (lower; 'upper lower', 'lower upper'; upper)."""
     cache = grid.__dict__.setdefault("_candidates", {})
     if row not in cache:
         cache[row] = _compute_candidates(grid, row)
@@ -659,41 +728,51 @@ def _compute_candidates(grid: Grid, row: int) -> list[list[str]]:
     cells = grid.cells
     upper = _group_row(grid, row - 1) if row > 0 and not grid.header_given else None
     out = []
+    labels, inner = upper if upper is not None else ({}, set())
     for c in range(cells.shape[1]):
         lower = _text(cells.iat[row, c])
         tries = [lower] if lower else []
-        if upper is not None:
-            up = upper.get(c, "")
-            if up and lower:
-                tries.append(f"{up} {lower}")
-            if up:
-                tries.append(up)
+        up = labels.get(c, "")
+        if up and lower:
+            tries += [f"{up} {lower}", f"{lower} {up}"]  # «Tanggal» over «Mulai»; «NIP» under «Pembimbing …»
+        if up and not (lower and c in inner):  # a group label names at most the first column under it
+            tries.append(up)
         out.append(tries)
     return out
 
 
 def _match_row(grid: Grid, row: int, kind: str) -> dict[str, Column]:
-    """Fields of a kind matched by a row's headers (the first matching column wins)."""
+    """Fields of a kind matched by a row's headers (the first matching column wins).
+
+    A column takes the first of its header texts whose field no earlier column took: «Nama» under the group label
+    «Pembimbing Kemasyarakatan» is the PK's name («Nama Pembimbing Kemasyarakatan») when the client's «Nama» came
+    first.
+    """
     index = spec.HEADER_INDEX[kind]
     matched: dict[str, Column] = {}
     for c, tries in enumerate(_row_candidates(grid, row)):
         for text in tries:
             name = index.get(spec.normalise_header(text))
-            if name:
-                if name not in matched:
-                    matched[name] = Column(name, c, text)
+            if name and name not in matched:
+                matched[name] = Column(name, c, text)
                 break
     return matched
 
 
 def _header_like(grid: Grid, row: int) -> bool:
+    """Mostly text (a number or a date beside the headers, a year column say, does not hide them), not numbering."""
     values = list(grid.cells.iloc[row])
     filled = [v for v in values if not is_empty(v)]
-    return bool(filled) and all(isinstance(v, str) for v in filled) and not _is_numbering(values)
+    texts = sum(isinstance(v, str) for v in filled)
+    return texts >= 1 and texts * 2 > len(filled) and not _is_numbering(values)
 
 
 def find_header(grid: Grid, kind: str | None = None) -> tuple[str, int, dict[str, Column]]:
-    """(kind, header row index, matched columns); raises ExtractError when no kind is recognised."""
+    """(kind, header row index, matched columns); raises ExtractError when no kind is recognised.
+
+    The header is the first row that matches the most headers (of a two-row header, the lower one): the same header
+    pasted again further down (a second printed page) never hides the data rows above it.
+    """
     rows = [0] if grid.header_given else [
         r for r in range(min(HEADER_SEARCH_ROWS, len(grid.cells))) if _header_like(grid, r)]
     kinds = [kind] if kind else list(spec.KINDS)
@@ -702,21 +781,51 @@ def find_header(grid: Grid, kind: str | None = None) -> tuple[str, int, dict[str
         for r in rows:
             matched = _match_row(grid, r, k)
             score = len(matched)
-            if score and (k not in best or score >= best[k][0]):
+            if score and (k not in best or score > best[k][0]
+                          or (score == best[k][0] and _lower_of_two(grid, best[k][1], r))):
                 best[k] = (score, r, matched)
     if kind:
         if kind not in best or best[kind][0] < 2:
             raise ExtractError(f"tidak ada baris judul kolom data {kind} dalam {HEADER_SEARCH_ROWS} baris pertama")
         score, row, matched = best[kind]
+        _check_data(grid, kind, matched)
         return kind, row, matched
     ranked = sorted(((s, k) for k, (s, _, _) in best.items()), reverse=True)
     if not ranked or ranked[0][0] < 2:
         raise ExtractError("judul kolom tidak cocok dengan jenis data mana pun")
-    if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
-        tied = ", ".join(sorted(k for s, k in ranked if s == ranked[0][0]))
-        raise ExtractError(f"jenis data tidak dapat ditentukan ({tied} sama cocoknya), gunakan --kind")
-    k = ranked[0][1]
+    top = sorted(k for s, k in ranked if s == ranked[0][0])
+    if not any(_has_required(k, best[k][2]) for k in top):  # a list of choices, not data: said for the first kind
+        _check_data(grid, top[0], best[top[0]][2])
+    if len(top) > 1:
+        raise ExtractError(f"jenis data tidak dapat ditentukan ({', '.join(top)} sama cocoknya), gunakan --kind")
+    k = top[0]
+    _check_data(grid, k, best[k][2])
     return k, best[k][1], best[k][2]
+
+
+def _lower_of_two(grid: Grid, upper: int, row: int) -> bool:
+    """Whether `row` is the lower row of a two-row header whose group-label row is `upper`."""
+    return row == upper + 1 and not grid.header_given and _group_row(grid, upper) is not None
+
+
+def _has_required(kind: str, columns: dict[str, Column]) -> bool:
+    return any(name in columns for name in spec.KINDS[kind].required)
+
+
+def _check_data(grid: Grid, kind: str, columns: dict[str, Column]) -> None:
+    """Raise ExtractError (the sheet is skipped as not data) for a sheet that only looks like data of `kind`.
+
+    Headers that name none of the kind's required columns are a list of choices (Jenis Kelamin, Agama, Status; a
+    hidden «Daftar» behind the dropdowns), not a table to load; nor is a hidden sheet that lacks some of them: the
+    user cannot see it, so it must not reject the workbook. A visible sheet with some required columns missing is
+    left to reject its file (DATA.md §0a).
+    """
+    if _has_required(kind, columns) and not (grid.hidden and missing_required(kind, columns)):
+        return
+    found = ", ".join(c.header for c in sorted(columns.values(), key=lambda c: c.position))
+    missing = ", ".join(missing_required(kind, columns))
+    where = "lembar kerja tersembunyi; " if grid.hidden else ""
+    raise ExtractError(f"{where}judul kolom ({found}) bukan tabel data {kind}: kolom wajib tidak ditemukan ({missing})")
 
 
 def missing_required(kind: str, columns: dict[str, Column]) -> list[str]:
@@ -888,6 +997,10 @@ def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column]) ->
     keep &= nonempty[:, positions].any(axis=1) if positions else False
     warnings = list(grid.file_notes)
     grid.file_notes.clear()  # said once per file, with its first table
+    if grid.hidden:  # loaded like any other sheet, but the user may not know it is there
+        warnings.append({"row": None, "column": None, "value": None,
+                         "message": "lembar kerja ini tersembunyi di Excel, tetapi isinya ikut dimuat; tampilkan "
+                                    "lembar kerja itu untuk memeriksanya"})
     overflow = _overflow_rows(grid, header_row, body, nonempty, end, special)
     if overflow is not None:
         if overflow.sum() * 2 > (keep | overflow).sum():  # most rows: a column without a header, not a stray comma

@@ -123,6 +123,9 @@ def plan_file(path: Path, kind: str | None = None) -> FilePlan:
         missing = extract.missing_required(k, columns)
         if missing:
             where = f" (judul kolom di baris {row + grid.first_row})"
+            if len(grids) > 1:  # another sheet may be the data: say how to keep a reference list from stopping it
+                where += ("; bila lembar kerja ini bukan data (mis. daftar pilihan), sembunyikan atau hapus lembar "
+                          "kerja itu")
             plan.rejected.append(_file_error(
                 f"kolom wajib tidak ditemukan untuk data {k}: {', '.join(missing)}{where}", grid.name, k))
             continue
@@ -387,9 +390,10 @@ def _over_ceiling_warnings(con: duckdb.DuckDBPyConnection, sheet: Sheet, file_na
         group by all order by 6""").fetchall()
     con.unregister("sheet_rows")
     out = []
+    column = sheet.table.columns.get("realisasi")  # the header as the sheet writes it («Realisasi (Rp)»)
     for year, akun, program, pagu, real, row in found:
         where = f"TA {year}, akun {akun}" + (f", program {program}" if program else "")
-        out.append({"row": int(row), "column": "Realisasi", "value": _rupiah(real),
+        out.append({"row": int(row), "column": column.header if column else "Realisasi", "value": _rupiah(real),
                     "message": f"realisasi {_rupiah(real)} melebihi pagu {_rupiah(pagu)} ({where})"})
     return out
 
@@ -433,7 +437,8 @@ def _dedupe_across_sheets(con: duckdb.DuckDBPyConnection, sheets: list[Sheet], k
     for n, found in by_sheet.items():
         v = sheets[n].validated
         for row, value, first_sheet, first_row in found:
-            v.errors.append({"row": int(row), "column": key[1], "value": value,
+            column = sheets[n].table.columns.get(key[1])  # the header as the sheet writes it, as other errors
+            v.errors.append({"row": int(row), "column": column.header if column else key[1], "value": value,
                              "message": f"duplikat: sama dengan baris {first_row} (lembar kerja {sheets[first_sheet].table.sheet})"})
         dropped = pa.array([r for r, *_ in found], type=pa.int64())
         v.rows = v.rows.filter(pa.compute.invert(pa.compute.is_in(v.rows.column("sumber_baris"), dropped)))

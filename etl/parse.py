@@ -162,7 +162,7 @@ def parse_date(value: object) -> Parsed:
             return _from_serial(float(value))
         except (TypeError, ValueError):
             pass
-    text = _WEEKDAY_PREFIX.sub("", text).strip().rstrip(".")
+    text = _WEEKDAY_PREFIX.sub("", text.lstrip("'")).strip().rstrip(".")
     text = _TIME_SUFFIX.sub("", text) if not _ISO.match(text) else text
     if m := _ISO.match(text):
         return _make_date(int(m[1]), int(m[2]), int(m[3]))
@@ -182,14 +182,26 @@ def parse_date(value: object) -> Parsed:
     return None, f"tanggal tidak dapat dibaca: '{short(value)}' ({DATE_HINT})", None
 
 
+_TRAILING_DATE = re.compile(r"(\d{1,2}[\s\-/.]*[A-Za-z]+\.?[\s\-/.,]*\d{2,4}|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}"
+                            r"|\d{4}-\d{1,2}-\d{1,2})\s*$")
+
+
 def parse_ttl(value: object) -> Parsed:
-    """Tanggal lahir, also from a "Tempat, tanggal lahir" cell (the date part is taken)."""
+    """Tanggal lahir, also from a "Tempat, tanggal lahir" cell (the date part is taken): 'Metro, 5 Mei 1985',
+    'Metro / 05-05-1985', 'Metro 5 Mei 1985'."""
     parsed = parse_date(value)
-    if parsed[1] is None or not isinstance(value, str) or "," not in value:
+    if parsed[1] is None or not isinstance(value, str):
         return parsed
-    date_part = value.rsplit(",", 1)[1]
-    again = parse_date(date_part)
-    return again if again[1] is None else parsed
+    if "," in value:
+        again = parse_date(value.rsplit(",", 1)[1])
+        if again[1] is None:
+            return again
+    m = _TRAILING_DATE.search(value)
+    if m and re.search(r"[A-Za-z]", value[:m.start()]):  # a place name before the date
+        again = parse_date(m[1])
+        if again[1] is None or "tahun dua digit" in again[1]:
+            return again
+    return parsed
 
 
 # --------------------------------------------------------------------------------------------- money
@@ -304,17 +316,31 @@ def parse_count_or_bool(value: object) -> Parsed:
     return parse_int(value)
 
 
+_CLOCK = re.compile(r"(\d{1,3})[:.]([0-5]\d)(?:[:.]([0-5]\d))?")
+_HOURS_MINUTES = re.compile(r"(\d+)\s*(?:jam|j)\.?\s*(\d+)\s*(?:menit|mnt)\.?")
+
+
 def parse_double(value: object) -> Parsed:
-    """A number ≥ 0 (hours): '1,5', '2 jam', '90 menit' (→ 1.5)."""
+    """A number ≥ 0 (hours): '1,5', '2 jam', '90 menit' (→ 1.5), a time cell or '1:30', '1 jam 30 menit' (→ 1.5)."""
     if is_empty(value):
         return EMPTY
-    number = _number(value)
+    if isinstance(value, dt.time):  # a cell formatted h:mm
+        number = value.hour + value.minute / 60 + value.second / 3600
+    elif isinstance(value, dt.timedelta):  # [h]:mm, a duration past 24 hours
+        number = value.total_seconds() / 3600
+    else:
+        number = _number(value)
     if number is None and isinstance(value, str):
-        m = re.fullmatch(r"(\d+(?:[.,]\d+)?)\s*(jam|j|menit|mnt|hours?|h)?\.?", clean_text(value).lower())
+        text = clean_text(value).lower()
+        m = re.fullmatch(r"(\d+(?:[.,]\d+)?)\s*(jam|j|menit|mnt|hours?|h)?\.?", text)
         if m:
             number = float(m[1].replace(",", "."))
             if m[2] in ("menit", "mnt"):
                 number /= 60
+        elif (m := _CLOCK.fullmatch(text)) and ":" in text:
+            number = int(m[1]) + int(m[2]) / 60 + int(m[3] or 0) / 3600
+        elif m := _HOURS_MINUTES.fullmatch(text):
+            number = int(m[1]) + int(m[2]) / 60
     if number is None:
         return None, f"bukan angka: '{short(value)}'", None
     if number < 0:
@@ -324,6 +350,9 @@ def parse_double(value: object) -> Parsed:
 
 _DURATION = re.compile(
     r"(\d+(?:[.,]\d+)?)\s*(tahun|thn|th|t|bulan|bln|bl|b|hari|hr|h|minggu|mgg)\b\.?", re.I)
+
+
+_SPELLED = re.compile(r"\(\s*[a-z][a-z\s]*\)|\b(pidana|penjara|kurungan|selama)\b")
 
 
 def parse_months(value: object) -> Parsed:
@@ -337,7 +366,7 @@ def parse_months(value: object) -> Parsed:
         if number > 1200:
             return None, f"lama pidana tidak masuk akal: {short(value)} bulan", None
         return int(Decimal(str(number)).quantize(Decimal(1), rounding=ROUND_HALF_UP)), None, None
-    text = clean_text(value).lower()
+    text = _SPELLED.sub(" ", clean_text(value).lower())  # '2 (dua) tahun' as a verdict writes it
     parts = _DURATION.findall(text)
     leftover = _DURATION.sub("", text)
     if not parts or re.search(r"[0-9]", leftover) or re.sub(r"[\s,&dan]+", "", leftover):
@@ -360,7 +389,7 @@ def parse_months(value: object) -> Parsed:
 
 
 # -------------------------------------------------------------------------------------------- flags
-TRUE_WORDS = {"YA", "Y", "IYA", "1", "BENAR", "SUDAH", "ADA", "TRUE", "✓", "✔", "V", "AKTIF"}
+TRUE_WORDS = {"YA", "Y", "IYA", "1", "BENAR", "SUDAH", "ADA", "TRUE", "✓", "✔", "√", "V", "AKTIF"}
 FALSE_WORDS = {"TIDAK", "T", "TDK", "0", "SALAH", "BELUM", "TIDAK_ADA", "FALSE", "TIDAK_AKTIF",
                "NONAKTIF", "NON_AKTIF", "X", "✗", "✘"}
 
@@ -374,7 +403,7 @@ def parse_bool(value: object) -> Parsed:
     if isinstance(value, (int, float)) and float(value) in (0.0, 1.0):
         return bool(value), None, None
     text = clean_text(value)
-    code = "✓" if text in ("✓", "✔") else spec.normalise_code(text)
+    code = "✓" if text in ("✓", "✔", "√") else spec.normalise_code(text)
     if code in TRUE_WORDS or text in TRUE_WORDS:
         return True, None, None
     if code in FALSE_WORDS or text in FALSE_WORDS:
@@ -455,10 +484,15 @@ def parse_month(value: object) -> Parsed:
     """Month 1–12 or a month name; empty means an annual row."""
     if is_empty(value):
         return EMPTY
+    if isinstance(value, (dt.date, dt.datetime)) or hasattr(value, "to_pydatetime"):
+        return value.month, None, None  # a date cell shown as «Jan-25»: its month
     number = _number(value)
     if number is None and isinstance(value, str):
-        word = re.match(r"[a-z]+", clean_text(value).lower())
+        text = clean_text(value).lower()
+        word = re.match(r"[a-z]+", text)
         number = MONTHS.get(word[0]) if word else None
+        if m := re.fullmatch(r"(\d{1,2})[/\-.](\d{4})|(\d{4})[/\-.](\d{1,2})", text):
+            number = int(m[1] or m[4])
     if number is None or not float(number).is_integer() or not 1 <= number <= 12:
         return None, f"bulan harus 1–12 atau nama bulan: '{short(value)}'", None
     return int(number), None, None
@@ -506,8 +540,26 @@ PARSERS = {
 }
 
 
+# The text Excel (or LibreOffice: Err:502) shows for a formula that failed; #N/A ("not available") is an empty cell.
+FORMULA_ERRORS = {"#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#FIELD!",
+                  "#GETTING_DATA", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#EXTERNAL!"}
+_LIBREOFFICE_ERROR = re.compile(r"^Err:\d{3}$")
+
+
+def formula_error(value: object) -> str | None:
+    """The reason a cell holding a formula error is refused, or None."""
+    if type(value) is not str or not value or value[0] not in "#E":
+        return None
+    text = value.strip()
+    if text.upper() not in FORMULA_ERRORS and not _LIBREOFFICE_ERROR.match(text):
+        return None
+    return (f"sel berisi galat rumus {text} (rumusnya gagal dihitung, mis. merujuk sel yang sudah dihapus); "
+            "perbaiki rumusnya atau ketik nilainya")
+
+
 def parser_for(field: spec.Field):
-    """The parser function of a field (vocabularies bound to their list); a RejectedCell gets its reason."""
+    """The parser function of a field (vocabularies bound to their list); a RejectedCell gets its reason, a
+    formula error (#REF!, #VALUE!, …) its own."""
     if field.parser == spec.VOCAB:
         vocab = field.vocab
         parse = lambda value: parse_vocab(value, vocab)  # noqa: E731
@@ -519,5 +571,10 @@ def parser_for(field: spec.Field):
     def checked(value: object) -> Parsed:
         if type(value) is RejectedCell:
             return None, value.reason, None
+        error = formula_error(value)
+        if error:
+            return None, error, None
+        if type(value) is str and value.startswith('="') and value.endswith('"') and len(value) >= 3:
+            value = value[2:-1]  # ="0012345": a CSV export's way to keep a value as text
         return parse(value)
     return checked

@@ -283,8 +283,10 @@ KINDS: dict[str, Kind] = {
                                                 "Tanggal Mulai", "Tgl Mulai Bimbingan")),
             F("tanggal_akhir_bimbingan", DATE, ("Tanggal Akhir Bimbingan", "Tanggal Ekspirasi",
                                                 "Akhir Masa Bimbingan", "Tgl Akhir Bimbingan", "Tanggal Akhir")),
-            F("pk_nama", TEXT, ("Pembimbing Kemasyarakatan", "PK", "Nama PK")),
-            F("pk_nip", NIP, ("NIP PK",)),
+            # «Nama», «NIP» under the group label «Pembimbing Kemasyarakatan» read «Nama Pembimbing Kemasyarakatan»
+            F("pk_nama", TEXT, ("Pembimbing Kemasyarakatan", "PK", "Nama PK", "Nama Pembimbing Kemasyarakatan",
+                                "Nama Pembimbing")),
+            F("pk_nip", NIP, ("NIP PK", "NIP Pembimbing Kemasyarakatan", "NIP Pembimbing")),
             F("skor_rri", INT, ("Skor RRI", "Nilai RRI", "Skor Risiko")),
             F("kategori_rri", VOCAB, ("Kategori RRI", "Tingkat Risiko", "Risiko"), "kategori_rri"),
             F("status", VOCAB, ("Status", "Status Klien"), "status_klien"),

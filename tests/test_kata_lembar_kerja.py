@@ -124,7 +124,8 @@ def test_unggah_page_says_lembar_kerja(page, hostile):
         f"judul-saja.xlsx: {whole['judul-saja.xlsx']}", f"xml-rusak.xlsx: {whole['xml-rusak.xlsx']}",
         f"sel-jauh.xlsx: {whole['sel-jauh.xlsx']}",
         "satu-bermasalah.xlsx (lembar kerja Tanpa Nama): kolom wajib tidak ditemukan untuk data klien: Nama (judul "
-        "kolom di baris 4)",
+        "kolom di baris 4); bila lembar kerja ini bukan data (mis. daftar pilihan), sembunyikan atau hapus lembar "
+        "kerja itu",
         f"satu-bermasalah.xlsx (lembar kerja Data Klien): {whole['satu-bermasalah.xlsx']}"]
     assert "Bila dimuat: 2 baris dari 2 berkas." in " ".join(e.value for e in at.info)
     assert "dan lembar kerja Petunjuk" in " ".join(e.value for e in at.caption)

@@ -243,8 +243,8 @@ def test_budget_sakti_codes_money_text_and_over_ceiling(tmp_path, db):
     [entry] = load_files([path], db)["files"]
     assert (entry["rows_read"], entry["rows_loaded"]) == (4, 4)
     over = [w for w in entry["warnings"] if "melebihi pagu" in w["message"]]
-    assert [(w["row"], w["message"]) for w in over] == [
-        (6, "realisasi Rp10.500.000 melebihi pagu Rp10.000.000 (TA 2024, akun 524113)")]
+    assert [(w["row"], w["column"], w["message"]) for w in over] == [
+        (6, "Realisasi", "realisasi Rp10.500.000 melebihi pagu Rp10.000.000 (TA 2024, akun 524113)")]
     assert query(db, "select bulan, kode_akun, pagu, rencana, realisasi, melebihi_pagu from anggaran "
                      "order by kode_akun, bulan nulls first") == [
         (1, "521211", 3_000_000, None, None, False),
@@ -281,7 +281,8 @@ def test_key_repeated_across_sheets_of_one_file(tmp_path, db):
     path = workbook(tmp_path / "klien.xlsx", {"2022": (KLIEN_HEADER, rows_a), "2023": (KLIEN_HEADER, rows_b)})
     report = load_files([path], db)
     second = next(f for f in report["files"] if f["sheet"] == "2023")
-    assert [e["message"] for e in second["errors"]] == ["duplikat: sama dengan baris 6 (lembar kerja 2022)"]
+    assert [(e["column"], e["message"]) for e in second["errors"]] == [
+        ("No. Register", "duplikat: sama dengan baris 6 (lembar kerja 2022)")]  # the header as the sheet has it
     assert (second["rows_read"], second["rows_loaded"], second["rows_rejected"]) == (2, 1, 1)
     assert query(db, "select no_register, nama from klien order by 1") == [("PB-1", "Ani"), ("PB-2", "Budi")]
 
