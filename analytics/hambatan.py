@@ -69,7 +69,7 @@ DEFINITIONS = {
 
 
 
-def _scope(filters: Filters, alias: str = "g") -> str:
+def rows_of(filters: Filters, alias: str = "g") -> str:
     """SQL: the office, and the client filters through the client a row names (one condition for both sources).
 
     The client lookup is left out when no program or PK filter is set (it would cost a join per row for nothing).
@@ -113,7 +113,7 @@ def _category_counts(filters: Filters, viewer: Viewer, source: str, db_path) -> 
                count(*) filter (where g.tanggal between $mulai_lalu and $akhir_lalu) as sebelumnya,
                count(*) filter (where g.tanggal between $mulai and $akhir) as sekarang
         from v_hambatan_rinci g
-        where g.sumber_data = $sumber and g.tanggal between $mulai_lalu and $akhir and {_scope(filters)}
+        where g.sumber_data = $sumber and g.tanggal between $mulai_lalu and $akhir and {rows_of(filters)}
         group by all""",
         {**filters.params(), "mulai_lalu": before.mulai, "akhir_lalu": before.akhir, "sumber": source}, db_path)
     frame["_urut"] = frame["kategori"].map(_order)
@@ -271,7 +271,7 @@ def quarterly_trend(filters: Filters, viewer: Viewer, source: str = LOG, by: str
     rows = db.frame(f"""
         select g.triwulan, {GROUPINGS[by]} as kelompok, count(*) as jumlah
         from v_hambatan_rinci g
-        where g.sumber_data = $sumber and g.tanggal between $dari and $akhir and {_scope(filters)}
+        where g.sumber_data = $sumber and g.tanggal between $dari and $akhir and {rows_of(filters)}
         group by all""", {**filters.params(), "sumber": source, "dari": start}, db_path)
     rows["triwulan"] = pd.to_datetime(rows["triwulan"]).dt.date
     labels = _groups(rows, by)
@@ -308,7 +308,7 @@ def obstacles_by(filters: Filters, viewer: Viewer, by: str = "program", limit: i
                coalesce(g.faktor, 'TIDAK_DITENTUKAN') as faktor, count(*) as jumlah
         from v_hambatan_rinci g
         where g.sumber_data = $sumber and g.tanggal between $dari and $akhir and {key} is not null
-          and {_scope(filters)}
+          and {rows_of(filters)}
         group by all""", {**filters.params(), "sumber": LOG, "dari": start}, db_path)
     if rows.empty:
         return pd.DataFrame(columns=["kelompok", "nama", "faktor", "label_faktor", "jumlah", HIDDEN_COL])
@@ -504,7 +504,7 @@ def categories(filters: Filters, db_path: Path | None = None) -> list[tuple[str,
     """Categories seen in the period, DATA.md §6 order, as (code, label, the sources that have it)."""
     frame = db.frame(f"""
         select g.kategori, list(distinct g.sumber_data) as sumber from v_hambatan_rinci g
-        where g.tanggal between $mulai and $akhir and {_scope(filters)}
+        where g.tanggal between $mulai and $akhir and {rows_of(filters)}
         group by 1""", filters.params(), db_path)
     found = dict(zip(frame["kategori"], frame["sumber"]))
     return [(c, _label(c), tuple(s for s in SOURCES if s in list(found[c]))) for c in sorted(found, key=_order)]
@@ -531,7 +531,7 @@ def log_rows(filters: Filters, viewer: Viewer, kategori: str, db_path: Path | No
         left join program p on p.kode_bapas = h.kode_bapas and p.kode_program = h.kode_program
         left join mitra m on m.kode_bapas = h.kode_bapas and m.kode_mitra = coalesce(h.kode_mitra, p.kode_mitra)
         where coalesce(h.kategori, 'LAINNYA') = $kategori and h.tanggal between $mulai and $akhir
-          and {_scope(filters, 'h')}
+          and {rows_of(filters, 'h')}
         order by h.tanggal desc, h.sumber_baris""".replace("{scope}", scope),
         {**filters.params(), **scope_params, "kategori": kategori, "tersembunyi": hidden_text}, db_path)
     for column in ("uraian", "nama_program", "nama_mitra", "tindak_lanjut", "dilaporkan_oleh"):

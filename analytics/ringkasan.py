@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics import db, format as fmt
+from analytics import db, format as fmt, hambatan
 from analytics.filters import Filters, client_condition
 from analytics.privacy import SMALL, is_small
 from analytics.viewer import Viewer, identity_columns, person_scope
@@ -148,17 +148,18 @@ def key_figures(filters: Filters, viewer: Viewer, db_path: Path | None = None) -
 
 
 def top_obstacles(filters: Filters, viewer: Viewer, db_path: Path | None = None, limit: int = 3) -> pd.DataFrame:
-    """The most frequent obstacle categories of the period, each source apart (log vs absence reasons)."""
-    frame = db.frame("""
-        select sumber_data, kategori, count(*) as jumlah
-        from v_hambatan_gabungan
-        where tanggal between $mulai and $akhir
-          and (len($kode_bapas) = 0 or list_contains($kode_bapas, kode_bapas))
-        group by sumber_data, kategori
-        qualify row_number() over (partition by sumber_data order by count(*) desc, kategori) <= $batas
-        order by sumber_data desc, jumlah desc""",
-        {"mulai": filters.mulai, "akhir": filters.akhir, "kode_bapas": list(filters.kode_bapas), "batas": limit},
-        db_path)
+    """The most frequent obstacle categories of the period, each source apart (log vs absence reasons).
+
+    Counted as the Hambatan page counts them (its view and its filters): the program and PK filters keep the rows
+    that name a client of that program or PK, so a log row naming no client drops out under either filter.
+    """
+    frame = db.frame(f"""
+        select g.sumber_data, g.kategori, count(*) as jumlah
+        from v_hambatan_rinci g
+        where g.tanggal between $mulai and $akhir and {hambatan.rows_of(filters)}
+        group by g.sumber_data, g.kategori
+        qualify row_number() over (partition by g.sumber_data order by count(*) desc, g.kategori) <= $batas
+        order by g.sumber_data desc, jumlah desc""", {**filters.params(), "batas": limit}, db_path)
     frame["label"] = frame["kategori"].map(lambda c: spec.KATEGORI_HAMBATAN.get(c, (None, c))[1])
     if viewer.suppressed:
         frame["jumlah"] = [SMALL if is_small(n) else fmt.number(n) for n in frame["jumlah"]]

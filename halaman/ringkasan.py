@@ -54,8 +54,10 @@ else:
         column.markdown(f"**{source}**")
         column.dataframe(part.rename(columns={"label": "Kategori", "jumlah": "Jumlah"}), hide_index=True,
                          width="stretch")
-    st.caption("Apa yang ditampilkan: tiga kategori hambatan terbanyak, dari log hambatan dan dari alasan "
-               "ketidakhadiran yang dipetakan (DATA.md §6), dihitung terpisah.")
+    st.caption("Apa yang ditampilkan: tiga kategori hambatan terbanyak dalam periode, dari log hambatan dan dari "
+               "alasan ketidakhadiran yang dipetakan ke kategori hambatan, dihitung terpisah, seperti di halaman "
+               "Hambatan. " + ("Saringan program integrasi dan PK hanya menyisakan baris yang menyebut klien yang "
+                               "sesuai." if ctx.filters.program_integrasi or ctx.filters.pk_nip else ""))
 
 st.subheader("Perlu perhatian")
 count, rows = cached(ringkasan.missed_reports)(ctx.filters, ctx.viewer)

@@ -112,3 +112,21 @@ def test_compliance_trend_matches_sql_and_hides_small_counts_for_kanwil(demo_db)
             assert sum(v == "<10" for v in visible[1:]) != 1
         if pd.isna(h["kepatuhan"]) is False:
             assert h["hadir"] != "<10" and h["wajib"] != "<10"
+
+
+def test_top_obstacles_follow_the_program_and_pk_filters(demo_db):
+    """Ringkasan's «Hambatan terbanyak» counts as the Hambatan page does: only rows naming a client of the PK."""
+    [(nip,)] = query(demo_db, "select pk_nip from klien where pk_nip is not null group by 1 order by count(*) desc, 1 "
+                              "limit 1")
+    one_pk = Filters(PERIOD.mulai, PERIOD.akhir, pk_nip=(nip,))
+
+    def counts(filters):
+        frame = ringkasan.top_obstacles(filters, Viewer("k", "kepala"), db_path=demo_db, limit=100)
+        return {(s, k): int(n.replace(".", "")) for s, k, n in zip(frame["sumber_data"], frame["kategori"],
+                                                                   frame["jumlah"])}
+    expected = query(demo_db, """
+        select g.sumber_data, g.kategori, count(*) from v_hambatan_rinci g
+        join klien k on k.kode_bapas = g.kode_bapas and k.no_register = g.no_register
+        where g.tanggal between ? and ? and k.pk_nip = ? group by all""", [PERIOD.mulai, PERIOD.akhir, nip])
+    assert counts(one_pk) == {(s, k): n for s, k, n in expected}
+    assert sum(counts(one_pk).values()) < sum(counts(PERIOD).values())
