@@ -26,7 +26,9 @@ DEFINITIONS = {
                  "MENINGGAL dan PINDAH tidak dihitung) dengan status pekerjaan BEKERJA atau USAHA_MANDIRI ÷ "
                  "semua klien itu.",
     "pencabutan": "Kasus berstatus DICABUT yang tanggal statusnya jatuh dalam periode.",
-    "serapan": "Serapan anggaran: realisasi bulan Januari s.d. bulan akhir periode ÷ pagu tahun anggaran itu.",
+    "serapan": "Serapan anggaran: realisasi bulan Januari s.d. bulan akhir periode ÷ pagu tahun anggaran itu. "
+               "Karena serapan menumpuk sejak Januari, perubahannya dibanding bulan yang sama tahun lalu (realisasi "
+               "s.d. bulan itu ÷ pagu tahun itu), bukan dibanding periode sebelumnya.",
 }
 
 _CLIENTS = f"select * from v_klien k where {client_condition('k')}"
@@ -93,6 +95,7 @@ class Kpi:
     definition: str
     page: str | None = None
     suppressed: bool = False
+    compared: str | None = None  # what the change is against, when not the previous period (said beside it)
 
 
 def _one(sql: str, params: dict, db_path) -> dict:
@@ -140,10 +143,13 @@ def key_figures(filters: Filters, viewer: Viewer, db_path: Path | None = None) -
     share("partisipasi", "Partisipasi program", "klien_ikut", "klien_aktif_periode")
     share("sejahtera", "Berakhir & bekerja/usaha", "berakhir_sejahtera", "berakhir_dinilai")
     count("pencabutan", "Pencabutan")
-    value, prev = _share(now["realisasi"], now["pagu"]), _share(before["realisasi"], before["pagu"])
+    # absorption runs from January: the same month of last year is the comparable point, not the previous period
+    year_ago = filters.last_year().akhir
+    then = _one(_BUDGET, {"akhir": year_ago, "kode_bapas": list(filters.kode_bapas)}, db_path)
+    value, prev = _share(now["realisasi"], now["pagu"]), _share(then["realisasi"], then["pagu"])
     delta = fmt.points(value - prev) if value is not None and prev is not None else ""
     kpis.append(Kpi("serapan", f"Serapan anggaran TA {filters.akhir.year}", value, prev, fmt.percent(value), delta,
-                    "share", DEFINITIONS["serapan"]))
+                    "share", DEFINITIONS["serapan"], compared=f"dibanding s.d. {fmt.month(year_ago)}"))
     return kpis
 
 

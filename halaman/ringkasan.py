@@ -19,8 +19,10 @@ kpis = cached(ringkasan.key_figures)(ctx.filters, ctx.viewer)
 scope = figures_scope(ctx.filters, ctx.viewer)  # a PK: figures reach beyond the own caseload
 for row in (kpis[:4], kpis[4:]):
     for column, kpi in zip(st.columns(4), row):
+        unchanged = kpi.delta.startswith("±")  # no arrow, no colour for no change
         column.metric(kpi.label, kpi.shown, kpi.delta or None, help=kpi.definition,
-                      delta_color="inverse" if kpi.key == "pencabutan" else "normal")
+                      delta_color="off" if unchanged else "inverse" if kpi.key == "pencabutan" else "normal",
+                      delta_arrow="off" if unchanged else "auto", delta_description=kpi.compared)
 if ctx.viewer.suppressed:
     st.caption("Angka 1–9 orang ditampilkan sebagai «<10» (aturan bilangan kecil), begitu pula persentase "
                "yang dihitung darinya.")

@@ -130,3 +130,21 @@ def test_top_obstacles_follow_the_program_and_pk_filters(demo_db):
         where g.tanggal between ? and ? and k.pk_nip = ? group by all""", [PERIOD.mulai, PERIOD.akhir, nip])
     assert counts(one_pk) == {(s, k): n for s, k, n in expected}
     assert sum(counts(one_pk).values()) < sum(counts(PERIOD).values())
+
+
+@pytest.mark.parametrize("months", [1, 3, 12])
+def test_budget_absorption_is_compared_with_the_same_month_last_year(demo_db, months):
+    """Absorption runs from January: whatever the period's length, its change is against the same month a year ago."""
+    from analytics.filters import add_months
+    end = PERIOD.akhir
+    filters = Filters(add_months(end.replace(day=1), 1 - months), end)
+    kpi = _by_key(ringkasan.key_figures(filters, Viewer("k", "kepala"), db_path=demo_db))["serapan"]
+
+    def absorbed(year: int, month: int) -> float:
+        [(pagu, real)] = query(demo_db, """
+            select sum(pagu) filter (where bulan is null), sum(realisasi) filter (where bulan <= ?)
+            from anggaran where tahun_anggaran = ?""", [month, year])
+        return real / pagu
+    assert kpi.value == pytest.approx(absorbed(end.year, end.month))
+    assert kpi.previous == pytest.approx(absorbed(end.year - 1, end.month))
+    assert kpi.compared == "dibanding s.d. Oktober 2025"
