@@ -504,6 +504,17 @@ def load_scope(report: dict) -> str:
     return text
 
 
+def loaded_before(report: dict) -> list[str]:
+    """A line per chosen file whose exact content an earlier load (still in effect) already brought in."""
+    out = []
+    for name, run in sorted(report.get("loaded_before", {}).items()):
+        when = run["selesai"]
+        day = f" ({when.day} {_BULAN[when.month]} {when.year} {when:%H.%M})" if when else ""
+        out.append(f"{name} sama persis dengan berkas yang sudah dimuat pada muat nomor {run['id_muat']}{day}; "
+                   "memuatnya lagi tidak mengubah data.")
+    return out
+
+
 def load_outcome(report: dict) -> tuple[str, bool]:
     """The line after a load ("Muat nomor 3 selesai: 5 baris dimuat dari 2 berkas …") and whether a file was
     rejected whole (each file is all or nothing)."""

@@ -505,9 +505,11 @@ def preview_files(paths: list[Path], db_path: Path | str | None = None, kind: st
     say = progress or (lambda message, fraction: None)
     db = config.db_path(db_path)
     plans = _plans(paths, kind, say)
+    earlier = {}
     if db.is_file():
         with _reading(db) as con:
             _validate(con, plans, say)
+            earlier = _loaded_before(con, plans)
     else:
         con = duckdb.connect(":memory:")
         try:
@@ -516,7 +518,20 @@ def preview_files(paths: list[Path], db_path: Path | str | None = None, kind: st
         finally:
             con.close()
     say("Selesai", 1.0)
-    return {"files": [entry for entry, _sheet, _plan in _entries(plans)], "skipped": _skipped(plans)}
+    return {"files": [entry for entry, _sheet, _plan in _entries(plans)], "skipped": _skipped(plans),
+            "loaded_before": earlier}
+
+
+def _loaded_before(con: duckdb.DuckDBPyConnection, plans: list[FilePlan]) -> dict[str, dict]:
+    """File name → the newest run still in effect that loaded rows from a file with the same content (sha256)."""
+    digests = {plan.sha256: plan.path.name for plan in plans if plan.sha256}
+    if not digests:
+        return {}
+    found = con.execute("""
+        select sha256, max(id_muat), max(selesai) from muat_run
+        where list_contains($digests, sha256) and status = 'loaded' and baris_dimuat > 0 and dibatalkan_pada is null
+        group by sha256""", {"digests": list(digests)}).fetchall()
+    return {digests[digest]: {"id_muat": int(run), "selesai": finished} for digest, run, finished in found}
 
 
 def _plans(paths, kind, say: Progress) -> list[FilePlan]:

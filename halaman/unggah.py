@@ -235,6 +235,8 @@ if uploads:
             _rejected_downloads(paths, report, key)
             ready = [e for e in report["files"] if e["status"] == "loaded"]
             total = sum(e["rows_loaded"] for e in ready)
+            for line in kualitas.loaded_before(report):
+                st.info(line)
             if total:
                 st.info(f"Bila dimuat: {kualitas.load_scope(report)}. Baris dengan kunci yang sudah ada menggantikan "
                         "baris lama (yang lama disimpan, sehingga muat dapat dibatalkan).")

@@ -496,3 +496,20 @@ def test_command_line_prints_each_warning_and_each_skipped_worksheet(tmp_path, d
     assert [(f["file"], f["sheet"]) for f in out["files"]] == [("nik.csv", None), ("klien.xlsx", "Klien Baru")]
     assert out["files"][1]["warnings"] == [{"row": None, "column": None, "value": "Catatan Rapat", "message": (
         "lembar kerja 'Catatan Rapat' dilewati: judul kolom tidak cocok dengan jenis data mana pun")}]
+
+
+def test_preview_names_a_file_whose_exact_content_is_already_loaded(tmp_path, db):
+    from analytics import kualitas
+    from etl.load import preview_files, undo_run
+    path = workbook(tmp_path / "klien.xlsx", {"Klien": (KLIEN_HEADER, [klien_row(1, "SAMA-1", "Ani")])})
+    other = workbook(tmp_path / "lain.xlsx", {"Klien": (KLIEN_HEADER, [klien_row(1, "SAMA-2", "Budi")])})
+    assert preview_files([path], db)["loaded_before"] == {}  # no database yet
+    first = load_files([path], db)
+    again = preview_files([path, other], db)
+    assert list(again["loaded_before"]) == ["klien.xlsx"]
+    assert again["loaded_before"]["klien.xlsx"]["id_muat"] == first["id_muat"]
+    [line] = kualitas.loaded_before(again)
+    assert line.startswith(f"klien.xlsx sama persis dengan berkas yang sudah dimuat pada muat nomor {first['id_muat']} (")
+    assert line.endswith("); memuatnya lagi tidak mengubah data.")
+    undo_run(first["id_muat"], db)
+    assert preview_files([path], db)["loaded_before"] == {}  # undone: loading it would bring the rows back

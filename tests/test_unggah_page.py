@@ -385,3 +385,16 @@ def test_a_file_whose_every_row_is_rejected_cannot_be_loaded(page, tmp_path):
     assert at.button(key="unggah_muat").disabled
     assert "Tidak ada baris yang dapat dimuat" in _texts(at, "warning")
     assert "Bila dimuat" not in _texts(at, "info")
+
+
+def test_upload_of_a_file_already_loaded_says_so(page, office, tmp_path):
+    db = office[0]
+    import shutil
+    again = tmp_path / "klien-lagi.xlsx"  # the fixture's first load byte for byte, under another name
+    shutil.copyfile(tmp_path / "klien-awal.xlsx", again)
+    at = page("operator")
+    _upload(at, again)
+    at = page.go(at)
+    assert not at.exception
+    [line] = [t for t in (i.value for i in at.info) if "sama persis" in t]
+    assert line.startswith("klien-lagi.xlsx sama persis dengan berkas yang sudah dimuat pada muat nomor 1 (")
