@@ -71,7 +71,7 @@ def code(value: str | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     text = str(value)
-    if len(text) <= 4 or not text.isupper():
+    if len(text) <= 4 or not text.isupper() or not text.replace("_", "").isalpha():  # BAPAS-BDL, 524113: a code
         return text
     return " ".join(word.capitalize() for word in text.split("_"))
 

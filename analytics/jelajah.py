@@ -520,6 +520,17 @@ def _dimension(data: Dataset, key: str) -> tuple[Column, str | None]:
     return column, None
 
 
+# a property of one person or case: its average means something, its sum over people does not
+NOT_SUMMED = {"umur_saat_mulai", "skor_rri"}
+
+
+def _lower_first(label: str) -> str:
+    """'Umur saat mulai' → 'umur saat mulai'; 'Skor RRI' → 'skor RRI'; 'RRI' stays."""
+    first, _, rest = label.partition(" ")
+    first = first if first.isupper() and len(first) > 1 else first[:1].lower() + first[1:]
+    return f"{first} {rest}" if rest else first
+
+
 def measures(name: str, viewer: Viewer) -> dict[str, str]:
     """The measures the dataset offers, key → label, in menu order."""
     data = dataset(name)
@@ -533,9 +544,9 @@ def measures(name: str, viewer: Viewer) -> dict[str, str]:
             out[f"bagian:{column.name}"] = f"Bagian «{column.label}» = ya"
     for column in data.columns:
         if column.kind in NUMERIC:
-            if column.kind != SHARE:
-                out[f"jumlah:{column.name}"] = f"Jumlah {column.label.lower()}"
-            out[f"rata:{column.name}"] = f"Rata-rata {column.label.lower()}"
+            if column.kind != SHARE and column.name not in NOT_SUMMED:
+                out[f"jumlah:{column.name}"] = f"Jumlah {_lower_first(column.label)}"
+            out[f"rata:{column.name}"] = f"Rata-rata {_lower_first(column.label)}"
     return out
 
 

@@ -536,3 +536,14 @@ def test_page_is_absent_for_aggregate_roles_and_pk(page, role):
 def test_every_default_grouping_is_an_offered_dimension():
     for name in jl.DATASETS:
         assert set(jl.DEFAULT_BY[name]) <= set(jl.dimensions(name)), name
+
+
+def test_measure_names_keep_acronyms_and_offer_no_sum_of_ages_or_scores():
+    from analytics import jelajah
+    from analytics.viewer import Viewer
+    offered = jelajah.measures("klien", Viewer("k", "kepala"))
+    assert "rata:skor_rri" in offered and offered["rata:skor_rri"] == "Rata-rata skor RRI"
+    assert "jumlah:skor_rri" not in offered and "jumlah:umur_saat_mulai" not in offered
+    assert offered["rata:umur_saat_mulai"] == "Rata-rata umur saat mulai"
+    assert jelajah.value_label("kode_bapas", "BAPAS-BDL") == "BAPAS-BDL"  # an office code stays as written
+    assert jelajah.value_label("jenis_mitra", "INSTANSI_PEMERINTAH") == "Instansi Pemerintah"
