@@ -9,6 +9,7 @@ exist). With --json, stdout carries exactly one JSON object; progress and messag
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import math
 import sys
@@ -59,7 +60,8 @@ def _text(report: dict) -> str:
 
     lines = [f"Model risiko residivisme — jendela {report['horizon']} bulan"
              + (" (pencabutan dihitung sebagai kegagalan)" if report["include_revocations"] else ""),
-             f"Tanggal data: {report['as_of']}; titik prediksi: mulai + {report['prediction_months']} bulan",
+             f"Tanggal data: {fmt.date(dt.date.fromisoformat(report['as_of']))}; "
+             f"titik prediksi: mulai + {report['prediction_months']} bulan",
              f"Kasus: {fmt.number(report['n_cases'])} sudah mulai bimbingan, {fmt.number(report['n'])} dipakai, "
              f"{fmt.number(report['events'])} kegagalan (tingkat dasar {fmt.percent(report['base_rate'])})"]
     for code, count in report["excluded"].items():

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics import db
+from analytics import db, format as fmt
 from analytics.filters import add_months
 from etl import spec
 
@@ -190,7 +190,7 @@ def _checks(as_of: dt.date) -> tuple[list[_Check], dict]:
                 continue
             low = "lahir_terawal" if lower == EARLIEST_BIRTH else "terawal"
             problem = f"{f} < ${low}" + (f" or {f} > $tanggal_data" if upper else "")
-            note = (f"sebelum {lower:%d-%m-%Y}" + (" atau sesudah tanggal data" if upper else "")
+            note = (f"sebelum {fmt.date(lower)}" + (" atau sesudah tanggal data" if upper else "")
                     + ("" if upper else " (boleh sesudah tanggal data: rencana)"))
             checks.append(_Check(name, f"Tanggal di luar rentang: {label(name, f)}", problem, f"{f} is not null",
                                  "tanggal", note))
@@ -281,8 +281,8 @@ def _inactive(as_of: dt.date, db_path) -> list[dict]:
         where coalesce(k.status, 'AKTIF') = 'AKTIF' and k.tanggal_mulai_bimbingan <= $sejak""",
                      {"sejak": since, "tanggal_data": as_of}, db_path)
     applies, count = int(frame.iloc[0]["dari"]), int(frame.iloc[0]["jumlah"])
-    note = (f"klien berstatus AKTIF (atau kosong) yang mulai bimbingan ≤ {since:%d-%m-%Y}, tanpa catatan "
-            f"kehadiran apa pun {since + dt.timedelta(days=1):%d-%m-%Y} s.d. {as_of:%d-%m-%Y}")
+    note = (f"klien berstatus AKTIF (atau kosong) yang mulai bimbingan ≤ {fmt.date(since)}, tanpa catatan "
+            f"kehadiran apa pun {fmt.date(since + dt.timedelta(days=1))} s.d. {fmt.date(as_of)}")
     return [_row("klien", f"Klien AKTIF tanpa kehadiran {INACTIVE_DAYS} hari", count, applies,
                  status_of(count / applies if applies else None, "tanpa_kehadiran"),
                  threshold_text("tanpa_kehadiran"), note)]
@@ -324,7 +324,7 @@ def _trend(as_of: dt.date, db_path) -> list[dict]:
         prior = f"{_BULAN[add_months(first, -3).month]}–{_BULAN[add_months(first, -1).month]}"
         note = f"{months}: {now} baris; rata-rata {prior} {average:.1f} baris/bulan".replace(".", ",")
         if elapsed < 1:
-            note += f" (bulan berjalan s.d. {as_of:%d-%m-%Y}: dibandingkan dengan {elapsed:.0%} rata-rata)"
+            note += f" (bulan berjalan s.d. {fmt.date(as_of)}: dibandingkan dengan {elapsed:.0%} rata-rata)"
         if average < TREND_MIN_AVERAGE:
             status = BAIK
             note += "; terlalu sedikit untuk dinilai"

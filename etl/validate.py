@@ -398,13 +398,21 @@ def _normalise_places(p) -> None:
 def _kehadiran(p, issues: _Issues, refs: References, mapping, load_date) -> None:
     dates = _dates_of(p, issues, "tanggal")
     future = np.flatnonzero(dates > np.datetime64(load_date, "D"))
-    issues.error(future, "tanggal", f"Tanggal sesudah tanggal pemuatan ({load_date:%d-%m-%Y}) tidak diterima")
+    issues.error(future, "tanggal", f"Tanggal sesudah tanggal pemuatan ({_day(load_date)}) tidak diterima")
     offices = issues.groups(p, "kode_bapas")
     for name, kind in (("no_register", "klien"), ("kode_program", "program")):
         unknown = ~issues.rejected & ~issues.isna(p, name) & ~_known(offices, issues.groups(p, name), refs, kind)
         issues.error(np.flatnonzero(unknown), name, lambda i, n=name, lb=kind: f"{lb} tidak dikenal: {p[n][i]}")
     codes, distinct = _map_reasons(issues.groups(p, "alasan"), issues.groups(p, "status_hadir"), mapping)
     p.set_coded("kategori_hambatan", codes, distinct)
+
+
+_BULAN = ("", "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+
+
+def _day(day: dt.date) -> str:
+    """6 Des 2026: a date in a message, written as the app writes dates."""
+    return f"{day.day} {_BULAN[day.month]} {day.year}"
 
 
 def _dates_of(p, issues: _Issues, name: str) -> np.ndarray:

@@ -125,8 +125,9 @@ def test_attendance_references_and_reason_mapping_in_dependency_order(tmp_path, 
     assert [(e["row"], e["message"]) for e in entry["errors"]] == [
         (12, "klien tidak dikenal: XX-404"),
         (13, "program tidak dikenal: PRG-404"),
-        (14, "Tanggal sesudah tanggal pemuatan ({}) tidak diterima".format(
-            config.load_date().strftime("%d-%m-%Y"))),
+        (14, "Tanggal sesudah tanggal pemuatan ({} {} {}) tidak diterima".format(
+            config.load_date().day, ("", "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov",
+                                     "Des")[config.load_date().month], config.load_date().year)),
     ]
     rows = query(db, "select no_register, tanggal, status_hadir, kategori_hambatan from kehadiran "
                      "order by sumber_baris")
