@@ -29,7 +29,8 @@ offices = cached(ringkasan.choices)()["kode_bapas"]
 names = report.office_names()
 office_options = ([None] if len(offices) > 1 else []) + offices
 with st.form("paparan"):
-    left, middle, right, last = st.columns(4)
+    # the office column wide enough for «Bapas Kelas II Bandar Lampung (BAPAS-BDL)»
+    left, middle, right, last = st.columns([1, 1, 1.9, 0.9])
     end = left.selectbox("Bulan terakhir periode", ends, index=ends.index(end_default) if end_default in ends else 0,
                          format_func=fmt.month, key="paparan_bulan")
     months = middle.selectbox("Panjang periode", list(MONTHS), format_func=MONTHS.get, key="paparan_lama",
