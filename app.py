@@ -266,6 +266,23 @@ def main() -> None:
     if st.sidebar.button("Keluar", key="keluar"):
         logout()
         st.rerun()
+    # every role changes its own password here, beside its name: no page of its own, so no menu entry per role
+    with st.sidebar.expander("Ubah kata sandi"), st.form("ubah_sandi", clear_on_submit=True):
+        from analytics.accounts import AccountError
+        old = st.text_input("Kata sandi lama", type="password", key="sandi_lama", autocomplete="current-password")
+        new = st.text_input("Kata sandi baru (minimal 8 karakter)", type="password", key="sandi_baru",
+                            autocomplete="new-password")
+        again = st.text_input("Ulangi kata sandi baru", type="password", key="sandi_ulang",
+                              autocomplete="new-password")
+        if st.form_submit_button("Simpan kata sandi", key="simpan_sandi"):
+            if new != again:
+                st.error("Kata sandi baru dan ulangannya tidak sama.")
+            else:
+                try:
+                    _store().change_own_password(account, old, new)
+                    st.success("Kata sandi Anda sudah diubah; pakai kata sandi baru saat masuk lagi.")
+                except AccountError as exc:
+                    st.error(str(exc))
     names = [name for name in PAGES[account.peran] if (ROOT / "halaman" / f"{name}.py").is_file()]
     pages = [st.Page(str(ROOT / "halaman" / f"{name}.py"), title=PAGE_TITLES[name], url_path=name, default=(i == 0))
              for i, name in enumerate(names)]

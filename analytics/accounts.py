@@ -16,10 +16,15 @@ from pathlib import Path
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from analytics.viewer import AGGREGATE_ONLY, ROLE_LABELS
 from etl import config
 
 ROLES = ("kepala", "pk", "analis", "kanwil", "operator")
 ADMIN_ROLES = ("operator", "kepala")
+# what each admin role may create, reset, enable or disable: an operator only accounts that see no person-level
+# data, so no account it makes or resets can show it a name
+MANAGED_ROLES = {"kepala": ROLES, "operator": tuple(r for r in ROLES if r in AGGREGATE_ONLY)}
+ONLY_KEPALA = "Hanya kepala yang dapat {what} akun {peran}: peran ini dapat melihat data perorangan"
 LOCK_AFTER = 5
 LOCK_MINUTES = 5
 BUSY_TIMEOUT_SECONDS = 5.0
@@ -253,16 +258,25 @@ class Store:
         raise PermissionError(f"Peran Anda tidak berwenang {what}")
 
     def _manage(self, con, by: Account, target: str, what: str) -> tuple[sqlite3.Row, sqlite3.Row]:
-        """(actor, target) rows for a user change; only a kepala may change a kepala account."""
+        """(actor, target) rows for a user change; the target's role must be one the actor manages."""
         actor = self._authorize(con, by, ADMIN_ROLES, what)
         row = con.execute("select * from pengguna where nama_pengguna = ?", [_clean_name(target)]).fetchone()
         if row is None:
             raise AccountError("Pengguna tidak ditemukan")
-        if row["peran"] == "kepala" and actor["peran"] != "kepala":
+        if row["peran"] not in manageable_roles(actor["peran"]):
             self._record(con, actor["nama_pengguna"], actor["peran"], "AKSES_DITOLAK",
-                         keterangan=f"{what}: {row['nama_pengguna']}")
-            raise PermissionError("Hanya kepala yang dapat mengubah akun kepala")
+                         keterangan=f"{what}: {row['nama_pengguna']} ({row['peran']})")
+            raise PermissionError(ONLY_KEPALA.format(what="mengubah", peran=_label(row["peran"])))
         return actor, row
+
+    @staticmethod
+    def _nip_holder(con, nip: str | None, other_than: str) -> str | None:
+        """The name of another active PK account that holds this NIP, if any."""
+        if nip is None:
+            return None
+        row = con.execute("select nama_pengguna from pengguna where peran = 'pk' and aktif = 1 and pk_nip = ?"
+                          " and nama_pengguna <> ? order by nama_pengguna limit 1", [nip, other_than]).fetchone()
+        return row and row["nama_pengguna"]
 
     # -- login ------------------------------------------------------------------------------------------
 
@@ -335,7 +349,7 @@ class Store:
 
     def add_user(self, by: Account, nama_pengguna: str, nama_lengkap: str, peran: str, sandi: str,
                  pk_nip: str | None = None, kode_bapas: str | None = None) -> Account:
-        """Create an account; only an active operator or kepala may, and only a kepala may create a kepala."""
+        """Create an account (operator: kanwil and operator accounts only; kepala: any); one active PK per NIP."""
         name, peran, nip = _clean_name(nama_pengguna), (peran or "").strip().lower(), _clean_nip(pk_nip)
         nama_lengkap = " ".join((nama_lengkap or "").split())
         kode = (kode_bapas or "").strip().upper() or None
@@ -343,12 +357,14 @@ class Store:
             actor = self._authorize(con, by, ADMIN_ROLES, "menambah pengguna")
             _check_new(name, nama_lengkap, peran, nip)
             _check_password(name, sandi)
-            if peran == "kepala" and actor["peran"] != "kepala":
+            if peran not in manageable_roles(actor["peran"]):
                 self._record(con, actor["nama_pengguna"], actor["peran"], "AKSES_DITOLAK",
-                             keterangan=f"menambah pengguna: {name} (kepala)")
-                raise PermissionError("Hanya kepala yang dapat menambah akun kepala")
+                             keterangan=f"menambah pengguna: {name} ({peran})")
+                raise PermissionError(ONLY_KEPALA.format(what="menambah", peran=_label(peran)))
             if con.execute("select 1 from pengguna where nama_pengguna = ?", [name]).fetchone():
                 raise AccountError("Nama pengguna sudah dipakai")
+            if holder := self._nip_holder(con, nip, name):
+                raise AccountError(f"NIP {nip} sudah dipakai akun PK aktif «{holder}»")
             stamp = self._stamp()
             con.execute("insert into pengguna (nama_pengguna, nama_lengkap, peran, pk_nip, kode_bapas, hash_sandi,"
                         " dibuat_pada, diubah_pada, diubah_oleh) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -358,11 +374,14 @@ class Store:
         return Account(name, nama_lengkap, peran, nip, kode, True)
 
     def set_active(self, by: Account, nama_pengguna: str, aktif: bool) -> Account:
-        """Enable or disable an account (operator or kepala); nobody can disable themselves."""
+        """Enable or disable an account the actor manages; nobody can disable themselves."""
         with self._transaction() as con:
             actor, row = self._manage(con, by, nama_pengguna, "mengubah status pengguna")
             if not aktif and row["nama_pengguna"] == actor["nama_pengguna"]:
                 raise AccountError("Anda tidak dapat menonaktifkan akun Anda sendiri")
+            if aktif and row["peran"] == "pk" and (holder := self._nip_holder(con, row["pk_nip"],
+                                                                                row["nama_pengguna"])):
+                raise AccountError(f"NIP {row['pk_nip']} sudah dipakai akun PK aktif «{holder}»")
             con.execute("update pengguna set aktif = ?, diubah_pada = ?, diubah_oleh = ? where nama_pengguna = ?",
                         [int(bool(aktif)), self._stamp(), actor["nama_pengguna"], row["nama_pengguna"]])
             self._record(con, actor["nama_pengguna"], actor["peran"],
@@ -370,7 +389,7 @@ class Store:
         return _account(row, aktif=bool(aktif))
 
     def reset_password(self, by: Account, nama_pengguna: str, sandi_baru: str) -> None:
-        """Set a new password for someone (operator or kepala) and lift any lock."""
+        """Set a new password for an account the actor manages and lift any lock."""
         with self._transaction() as con:
             actor, row = self._manage(con, by, nama_pengguna, "menyetel ulang kata sandi")
             _check_password(row["nama_pengguna"], sandi_baru)
@@ -451,6 +470,15 @@ class Store:
             return bytes.fromhex(con.execute("select nilai from rahasia where id = 1").fetchone()[0])
         finally:
             con.close()
+
+
+def manageable_roles(peran: str) -> tuple[str, ...]:
+    """The roles whose accounts this role may create, reset, enable or disable (none for a non-admin role)."""
+    return MANAGED_ROLES.get(peran, ())
+
+
+def _label(peran: str) -> str:
+    return ROLE_LABELS.get(peran, peran)
 
 
 def _account(row: sqlite3.Row, aktif: bool | None = None) -> Account:

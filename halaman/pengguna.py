@@ -1,8 +1,8 @@
-"""Pengguna: the operator adds, disables and resets accounts (every change is audited by the store)."""
+"""Pengguna: add, disable and reset the accounts the viewer may manage (the store enforces it and audits)."""
 import pandas as pd
 import streamlit as st
 
-from analytics.accounts import AccountError
+from analytics.accounts import AccountError, manageable_roles
 from analytics.viewer import ROLE_LABELS, ROLES
 from ui import guard, store
 
@@ -12,6 +12,7 @@ st.caption("Saringan di panel samping tidak berlaku di halaman ini.")
 me = st.session_state["akun"]
 accounts = store()
 users = accounts.users(me)
+allowed = [r for r in ROLES if r in manageable_roles(me.peran)]
 table = pd.DataFrame([{
     "Nama pengguna": u.nama_pengguna, "Nama lengkap": u.nama_lengkap, "Peran": ROLE_LABELS.get(u.peran, u.peran),
     "NIP PK": u.pk_nip or "", "Aktif": "Ya" if u.aktif else "Tidak",
@@ -19,14 +20,20 @@ table = pd.DataFrame([{
 st.dataframe(table, hide_index=True, width="stretch")
 st.caption("Akun, peran dan log audit disimpan terpisah dari basis data analitik; memuat data tidak pernah "
            "menghapusnya.")
+if withheld := [ROLE_LABELS[r] for r in ROLES if r not in allowed]:
+    roles = " dan ".join(filter(None, [", ".join(withheld[:-1]), withheld[-1]]))
+    st.caption(f"Akun {roles} tidak dapat Anda tambah atau pilih di bawah: "
+               "peran itu dapat melihat data perorangan, sehingga hanya kepala yang dapat menambah, "
+               "menonaktifkan atau menyetel ulang kata sandinya.")
 
 st.subheader("Tambah pengguna")
 with st.form("tambah_pengguna", clear_on_submit=True):
     c1, c2 = st.columns(2)
     username = c1.text_input("Nama pengguna (huruf kecil, angka, titik, garis)")
     full_name = c2.text_input("Nama lengkap")
-    role = c1.selectbox("Peran", ROLES, index=ROLES.index("kanwil"), format_func=ROLE_LABELS.get)  # least power
-    nip = c2.text_input("NIP PK (18 digit, wajib untuk peran PK)")
+    role = c1.selectbox("Peran", allowed, index=allowed.index("kanwil"), format_func=ROLE_LABELS.get,
+                        key="tambah_peran")  # least power first
+    nip = c2.text_input("NIP PK (18 digit, wajib untuk peran PK)") if "pk" in allowed else ""
     password = c1.text_input("Kata sandi awal (minimal 8 karakter)", type="password")
     if st.form_submit_button("Tambah"):
         try:
@@ -37,7 +44,7 @@ with st.form("tambah_pengguna", clear_on_submit=True):
             st.error(str(exc))
 
 st.subheader("Nonaktifkan, aktifkan, atau setel ulang kata sandi")
-others = [u.nama_pengguna for u in users if u.nama_pengguna != me.nama_pengguna]
+others = [u.nama_pengguna for u in users if u.nama_pengguna != me.nama_pengguna and u.peran in allowed]
 if others:
     target = st.selectbox("Pengguna", others, key="pengguna_target")
     chosen = next(u for u in users if u.nama_pengguna == target)

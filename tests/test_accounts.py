@@ -161,7 +161,7 @@ def _lock_state(store, viewer, name):
 
 
 def test_a_disabled_account_is_told_only_with_the_right_password(store):
-    store.set_active(_as(store, "operator"), "analis", False)
+    store.set_active(_as(store, "kepala"), "analis", False)
     assert _fail(store, "analis", "analis-demo-2026") == DISABLED
     assert _fail(store, "analis") == WRONG  # a wrong password does not reveal that the account exists
 
@@ -170,24 +170,92 @@ def test_a_disabled_account_is_told_only_with_the_right_password(store):
 
 def test_operator_adds_disables_enables_and_resets(store, path):
     op = _as(store, "operator")
-    made = store.add_user(op, "Pk.Dua", "  Siti   Rahma ", "pk", "sandi-awal-1", pk_nip="19870202 201101 2 003",
-                          kode_bapas="bapas-bdl")
-    assert made == Account("pk.dua", "Siti Rahma", "pk", "198702022011012003", "BAPAS-BDL", True)
-    assert store.login("pk.dua", "sandi-awal-1") == made
-    assert store.set_active(op, "pk.dua", False).aktif is False
-    assert _fail(store, "pk.dua", "sandi-awal-1") == DISABLED
-    store.set_active(op, "pk.dua", True)
+    made = store.add_user(op, "Kanwil.Dua", "  Siti   Rahma ", "kanwil", "sandi-awal-1", kode_bapas="bapas-bdl")
+    assert made == Account("kanwil.dua", "Siti Rahma", "kanwil", None, "BAPAS-BDL", True)
+    assert store.login("kanwil.dua", "sandi-awal-1") == made
+    assert store.set_active(op, "kanwil.dua", False).aktif is False
+    assert _fail(store, "kanwil.dua", "sandi-awal-1") == DISABLED
+    store.set_active(op, "kanwil.dua", True)
     for _ in range(5):
-        _fail(store, "pk.dua")
-    store.reset_password(op, "pk.dua", "sandi-baru-22")  # also lifts the lock
-    assert _fail(store, "pk.dua", "sandi-awal-1") == WRONG
-    assert store.login("pk.dua", "sandi-baru-22") == made
-    assert store.account("pk.dua") == made
+        _fail(store, "kanwil.dua")
+    store.reset_password(op, "kanwil.dua", "sandi-baru-22")  # also lifts the lock
+    assert _fail(store, "kanwil.dua", "sandi-awal-1") == WRONG
+    assert store.login("kanwil.dua", "sandi-baru-22") == made
+    assert store.account("kanwil.dua") == made
     assert [r for r in _log(path) if r[0] == "operator" and r[2] != "MASUK"] == [
-        ("operator", "operator", "TAMBAH_PENGGUNA", "pk.dua (pk)"),
-        ("operator", "operator", "NONAKTIFKAN_PENGGUNA", "pk.dua"),
-        ("operator", "operator", "AKTIFKAN_PENGGUNA", "pk.dua"),
-        ("operator", "operator", "SETEL_ULANG_SANDI", "pk.dua"),
+        ("operator", "operator", "TAMBAH_PENGGUNA", "kanwil.dua (kanwil)"),
+        ("operator", "operator", "NONAKTIFKAN_PENGGUNA", "kanwil.dua"),
+        ("operator", "operator", "AKTIFKAN_PENGGUNA", "kanwil.dua"),
+        ("operator", "operator", "SETEL_ULANG_SANDI", "kanwil.dua"),
+    ]
+
+
+OTHER_NIP = "199001012015031002"
+# what the operator tried in the audit: make or take over an account that sees names, then log in as it
+ESCALATIONS = {
+    "add_pk": (lambda s, op: s.add_user(op, "pk.palsu", "PK Palsu", "pk", "sandi-palsu-1", pk_nip=OTHER_NIP),
+               "menambah", "Pembimbing Kemasyarakatan", "menambah pengguna: pk.palsu (pk)"),
+    "add_pk_same_nip": (lambda s, op: s.add_user(op, "pk.palsu", "PK Palsu", "pk", "sandi-palsu-1", pk_nip=NIP),
+                        "menambah", "Pembimbing Kemasyarakatan", "menambah pengguna: pk.palsu (pk)"),
+    "add_analis": (lambda s, op: s.add_user(op, "analis.palsu", "Analis Palsu", "analis", "sandi-palsu-1"),
+                   "menambah", "Analis", "menambah pengguna: analis.palsu (analis)"),
+    "reset_pk": (lambda s, op: s.reset_password(op, "pk1", "sandi-palsu-1"),
+                 "mengubah", "Pembimbing Kemasyarakatan", "menyetel ulang kata sandi: pk1 (pk)"),
+    "reset_analis": (lambda s, op: s.reset_password(op, "analis", "sandi-palsu-1"),
+                     "mengubah", "Analis", "menyetel ulang kata sandi: analis (analis)"),
+    "disable_pk": (lambda s, op: s.set_active(op, "pk1", False),
+                   "mengubah", "Pembimbing Kemasyarakatan", "mengubah status pengguna: pk1 (pk)"),
+    "disable_analis": (lambda s, op: s.set_active(op, "analis", False),
+                       "mengubah", "Analis", "mengubah status pengguna: analis (analis)"),
+}
+
+
+@pytest.mark.parametrize("attempt", sorted(ESCALATIONS))
+def test_operator_cannot_make_or_take_over_an_account_that_sees_person_level_data(store, path, attempt):
+    action, what, label, note = ESCALATIONS[attempt]
+    op = _as(store, "operator")
+    with pytest.raises(PermissionError) as err:
+        action(store, op)
+    assert str(err.value) == f"Hanya kepala yang dapat {what} akun {label}: peran ini dapat melihat data perorangan"
+    assert _log(path)[-1] == ("operator", "operator", "AKSES_DITOLAK", note)
+    assert store.account("pk.palsu") is None and store.account("analis.palsu") is None
+    assert _fail(store, "pk1", "sandi-palsu-1") == WRONG and _fail(store, "analis", "sandi-palsu-1") == WRONG
+    assert _as(store, "pk1").aktif and _as(store, "analis").aktif  # untouched
+
+
+def test_the_roles_each_admin_manages():
+    assert accounts.manageable_roles("kepala") == ("kepala", "pk", "analis", "kanwil", "operator")
+    assert accounts.manageable_roles("operator") == ("kanwil", "operator")
+    for role in ("pk", "analis", "kanwil"):
+        assert accounts.manageable_roles(role) == ()
+
+
+def test_a_kepala_manages_pk_accounts_and_a_pk_nip_belongs_to_one_active_pk_account(store, path):
+    kepala = _as(store, "kepala")
+    with pytest.raises(AccountError) as err:
+        store.add_user(kepala, "pk2", "PK Dua", "pk", "sandi-pk-dua", pk_nip="19850101 201001 1 001")
+    assert str(err.value) == f"NIP {NIP} sudah dipakai akun PK aktif «pk1»"
+    assert store.account("pk2") is None
+    made = store.add_user(kepala, "Pk2", "  Siti   Rahma ", "pk", "sandi-pk-dua", pk_nip="19900101 201503 1 002",
+                          kode_bapas="bapas-bdl")  # another NIP: fine
+    assert made == Account("pk2", "Siti Rahma", "pk", OTHER_NIP, "BAPAS-BDL", True)
+    store.reset_password(kepala, "pk2", "sandi-baru-22")
+    assert store.login("pk2", "sandi-baru-22") == made
+    store.set_active(kepala, "pk1", False)  # the officer left: a new account may take the caseload
+    store.add_user(kepala, "pk3", "PK Tiga", "pk", "sandi-pk-tiga", pk_nip=NIP)
+    with pytest.raises(AccountError) as err:  # and the old one cannot come back beside it
+        store.set_active(kepala, "pk1", True)
+    assert str(err.value) == f"NIP {NIP} sudah dipakai akun PK aktif «pk3»"
+    assert not store.account("pk1").aktif
+    store.set_active(kepala, "pk3", False)
+    assert store.set_active(kepala, "pk1", True).aktif
+    assert [r for r in _log(path) if r[0] == "kepala" and r[2] != "MASUK"] == [
+        ("kepala", "kepala", "TAMBAH_PENGGUNA", "pk2 (pk)"),
+        ("kepala", "kepala", "SETEL_ULANG_SANDI", "pk2"),
+        ("kepala", "kepala", "NONAKTIFKAN_PENGGUNA", "pk1"),
+        ("kepala", "kepala", "TAMBAH_PENGGUNA", "pk3 (pk)"),
+        ("kepala", "kepala", "NONAKTIFKAN_PENGGUNA", "pk3"),
+        ("kepala", "kepala", "AKTIFKAN_PENGGUNA", "pk1"),
     ]
 
 
@@ -258,7 +326,7 @@ def test_nobody_disables_themselves(store):
     ("analis", "Analis Lain", "analis", "sandi-oke-1", None, "Nama pengguna sudah dipakai"),
 ])
 def test_add_user_validation_messages(store, nama, lengkap, peran, sandi, nip, message):
-    op = _as(store, "operator")
+    op = _as(store, "kepala")
     with pytest.raises(AccountError) as err:
         store.add_user(op, nama, lengkap, peran, sandi, pk_nip=nip)
     assert str(err.value) == message
@@ -267,7 +335,7 @@ def test_add_user_validation_messages(store, nama, lengkap, peran, sandi, nip, m
 
 def test_reset_password_checks_the_new_password(store):
     with pytest.raises(AccountError, match="^Kata sandi tidak boleh sama dengan nama pengguna$"):
-        store.reset_password(_as(store, "operator"), "analis", "analis  ")
+        store.reset_password(_as(store, "operator"), "kanwil", "kanwil  ")
     with pytest.raises(AccountError, match="^Pengguna tidak ditemukan$"):
         store.reset_password(_as(store, "operator"), "tidak-ada", "sandi-oke-1")
 
@@ -294,19 +362,19 @@ def test_every_attempt_and_admin_action_is_audited(store, path):
     op = _as(store, "operator")
     _fail(store, "operator")
     _fail(store, "siapa")
-    store.add_user(op, "analis2", "Analis Dua", "analis", "sandi-awal-1")
-    store.set_active(op, "analis2", False)
-    store.set_active(op, "analis2", True)
-    store.reset_password(op, "analis2", "sandi-baru-22")
+    store.add_user(op, "kanwil2", "Kanwil Dua", "kanwil", "sandi-awal-1")
+    store.set_active(op, "kanwil2", False)
+    store.set_active(op, "kanwil2", True)
+    store.reset_password(op, "kanwil2", "sandi-baru-22")
     store.audit(op, "KELUAR")
     assert _log(path)[before:] == [
         ("operator", "operator", "MASUK", None),
         ("operator", "operator", "GAGAL_MASUK", "kata sandi salah (1x berturut-turut)"),
         (None, None, "GAGAL_MASUK", "nama pengguna tidak dikenal"),
-        ("operator", "operator", "TAMBAH_PENGGUNA", "analis2 (analis)"),
-        ("operator", "operator", "NONAKTIFKAN_PENGGUNA", "analis2"),
-        ("operator", "operator", "AKTIFKAN_PENGGUNA", "analis2"),
-        ("operator", "operator", "SETEL_ULANG_SANDI", "analis2"),
+        ("operator", "operator", "TAMBAH_PENGGUNA", "kanwil2 (kanwil)"),
+        ("operator", "operator", "NONAKTIFKAN_PENGGUNA", "kanwil2"),
+        ("operator", "operator", "AKTIFKAN_PENGGUNA", "kanwil2"),
+        ("operator", "operator", "SETEL_ULANG_SANDI", "kanwil2"),
         ("operator", "operator", "KELUAR", None),
     ]
 
