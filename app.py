@@ -261,8 +261,8 @@ def main() -> None:
     from ui import Context  # imported here: ui needs the session the frame has just set up
     st.session_state["konteks"] = Context(viewer, filters, preset, path, day, db.data_version(path), demo)
     st.sidebar.divider()
-    st.sidebar.caption(f"Masuk sebagai **{account.nama_lengkap or account.nama_pengguna}** "
-                       f"({ROLE_LABELS[account.peran]})")
+    st.sidebar.caption(f"Masuk sebagai **{account.nama_lengkap or account.nama_pengguna}** · peran: "
+                       f"{ROLE_LABELS[account.peran]}")
     if st.sidebar.button("Keluar", key="keluar"):
         logout()
         st.rerun()
