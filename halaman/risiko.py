@@ -36,7 +36,8 @@ horizon = left.selectbox("Jendela hasil (bulan sejak mulai bimbingan)", risk.HOR
 revocations = right.toggle("Hitung pencabutan (DICABUT) dalam jendela sebagai kegagalan", key="risiko_cabut")
 # the model is fitted in the background: after a load the page shows the previous fit and says so; with no fit
 # yet (a first visit at national scale takes minutes) it says the model is being trained instead of hanging
-model_version, current = risk.serving(horizon, revocations, ctx.db_path)
+with st.spinner("Menyiapkan model risiko untuk pilihan ini (jendela hasil, pencabutan); dapat beberapa detik…"):
+    model_version, current = risk.serving(horizon, revocations, ctx.db_path)
 
 
 @st.fragment(run_every=5)
