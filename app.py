@@ -30,8 +30,12 @@ log = logging.getLogger("bapas")
 # (visibility too, so it is neither read out nor found) and show an Indonesian one. The data-key values and the
 # data-empty list are Streamlit's own (static/js Multiselect*.js, Selectbox*.js). A multiselect with max_selections
 # shows its limit message in the same element: its label says «paling banyak N», and the text then covers both.
+# No «<» before a letter or «/» inside the style (not even in a comment): st.html's sanitiser then drops it whole.
 _LIST = ':is([data-testid="stMultiSelectDropdown"], [data-testid="stSelectboxVirtualDropdown"]) [role="listbox"]'
 _BULK = '[data-testid="stMultiSelectDropdown"] [role="option"]'
+_TOOL = 'body:has([data-testid="stElementToolbarButton"] button'  # + the button's label, then ":is(:hover, …))"
+_TIP = '[data-testid="stTooltipContent"] p'
+_ON = ':is(:hover, :focus-visible))'
 WIDGET_TEXTS_CSS = f"""<style>
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
@@ -49,6 +53,56 @@ WIDGET_TEXTS_CSS = f"""<style>
 {_BULK}[data-key="__select_all__"] > div::after {{ content: "Pilih semua"; font-size: 0.875rem; visibility: visible; }}
 {_BULK}[data-key="__select_matches__"] > div::after {{
   content: "Pilih semua yang cocok"; font-size: 0.875rem; visibility: visible; }}
+/* The hint under a text input, number input or text area (static/js InputInstructions*.js): its first span is
+   "Press Enter to apply/submit form", or "Press Ctrl+Enter …" in a text area (⌘ on a Mac, where Ctrl works too).
+   A max_chars counter would also be a first span: the app sets none (tests/test_widget_texts.py). */
+[data-testid="InputInstructions"] > span:first-child {{ font-size: 0; }}
+[data-testid="InputInstructions"] > span:first-child::after {{
+  content: "Tekan Enter untuk menerapkan"; font-size: 0.75rem; }}
+[data-testid="stForm"] [data-testid="InputInstructions"] > span:first-child::after {{
+  content: "Tekan Enter untuk mengirim"; }}
+[data-testid="stTextArea"] [data-testid="InputInstructions"] > span:first-child::after {{
+  content: "Tekan Ctrl+Enter untuk menerapkan"; }}
+[data-testid="stForm"] [data-testid="stTextArea"] [data-testid="InputInstructions"] > span:first-child::after {{
+  content: "Tekan Ctrl+Enter untuk mengirim"; }}
+/* The ⋮ menu (toolbarMode "viewer"): Print in Indonesian; Record screen (an English dialog) and the "Made with
+   Streamlit" line below the items hidden. */
+[data-testid="stMainMenuItem-print"] [data-testid="stMainMenuItemLabel"] {{ font-size: 0; }}
+[data-testid="stMainMenuItem-print"] [data-testid="stMainMenuItemLabel"]::after {{
+  content: "Cetak halaman"; font-size: 0.875rem; }}
+[data-testid="stMainMenuItem-recordScreencast"], [data-testid="stMainMenuList"] ~ div {{ display: none; }}
+/* The "Stop" / "Stopping..." button at the top while a page runs. */
+[data-testid="stStatusWidget"] button {{ font-size: 0; }}
+[data-testid="stStatusWidget"] button::after {{ content: "Hentikan"; font-size: 0.875rem; }}
+[data-testid="stStatusWidget"] button:disabled::after {{ content: "Menghentikan…"; }}
+/* Tooltips of the table toolbar: the tooltip is drawn apart from its button, so it is told by the button under the
+   pointer (or focused), known by its aria-label ("Search", or "Search: " and the alt text of a table that has one). */
+{_TOOL}{_ON} {_TIP} {{ font-size: 0; }}
+{_TOOL}{_ON} {_TIP}::after {{ font-size: 0.875rem; }}
+{_TOOL}:is([aria-label="Show/hide columns"], [aria-label^="Show/hide columns: "]){_ON} {_TIP}::after {{
+  content: "Tampilkan/sembunyikan kolom"; }}
+{_TOOL}:is([aria-label="Search"], [aria-label^="Search: "]){_ON} {_TIP}::after {{ content: "Cari di tabel"; }}
+{_TOOL}:is([aria-label="Fullscreen"], [aria-label^="Fullscreen: "]){_ON} {_TIP}::after {{ content: "Layar penuh"; }}
+{_TOOL}:is([aria-label="Close fullscreen"], [aria-label^="Close fullscreen: "]){_ON} {_TIP}::after {{
+  content: "Tutup layar penuh"; }}
+/* Plotly's modebar tooltips are CSS (content: attr(data-title)). Charts drawn with analytics.charts.PLOTLY_CONFIG
+   get Indonesian titles from plotly itself; these cover a chart drawn with another config and Streamlit's own
+   fullscreen button, with the same words. The image download is an export outside the audit log: not offered. */
+.js-plotly-plot .plotly .modebar-btn[data-title="Download plot as a PNG"] {{ display: none; }}
+.js-plotly-plot .plotly .modebar-btn[data-title="Zoom"]::after {{ content: "Perbesar bagian"; }}
+.js-plotly-plot .plotly .modebar-btn[data-title="Pan"]::after {{ content: "Geser"; }}
+.js-plotly-plot .plotly .modebar-btn[data-title="Box Select"]::after {{ content: "Pilih dengan kotak"; }}
+.js-plotly-plot .plotly .modebar-btn[data-title="Lasso Select"]::after {{ content: "Pilih dengan laso"; }}
+.js-plotly-plot .plotly .modebar-btn[data-title="Zoom in"]::after {{ content: "Perbesar"; }}
+.js-plotly-plot .plotly .modebar-btn[data-title="Zoom out"]::after {{ content: "Perkecil"; }}
+.js-plotly-plot .plotly .modebar-btn[data-title="Autoscale"]::after {{ content: "Skala otomatis"; }}
+.js-plotly-plot .plotly .modebar-btn[data-title="Reset axes"]::after {{ content: "Kembalikan sumbu"; }}
+.js-plotly-plot .plotly .modebar-btn[data-title="Toggle Spike Lines"]::after {{ content: "Garis bantu"; }}
+.js-plotly-plot .plotly .modebar-btn[data-title="Show closest data on hover"]::after {{
+  content: "Tampilkan data terdekat"; }}
+.js-plotly-plot .plotly .modebar-btn[data-title="Compare data on hover"]::after {{ content: "Bandingkan data"; }}
+.js-plotly-plot .plotly .modebar-btn[data-title="Fullscreen"]::after {{ content: "Layar penuh"; }}
+.js-plotly-plot .plotly .modebar-btn[data-title="Close fullscreen"]::after {{ content: "Tutup layar penuh"; }}
 </style>"""
 
 st.set_page_config(page_title="Dasbor Pokmas Lipas", page_icon=str(ROOT / "assets" / "ikon.png"), layout="wide")
@@ -229,6 +283,7 @@ def _watch_data(path: Path, shown: str) -> None:
 
 
 def main() -> None:
+    st.html(WIDGET_TEXTS_CSS)  # on every run, the login included (its form's «Press Enter» hint)
     ensure_database()
     seed_accounts()
     if st.session_state.get("akun") and time.time() - st.session_state.get("aktif_terakhir", 0) > IDLE_MINUTES * 60:
@@ -290,7 +345,6 @@ def main() -> None:
     pages += [st.Page(_not_for_role, title="Tidak tersedia", url_path=name, visibility="hidden")
               for name in PAGE_TITLES if name not in names]  # an address outside the role: a clear no
     st.session_state["halaman_tersedia"] = [page.title for page in pages if page.visibility == "visible"]
-    st.html(WIDGET_TEXTS_CSS)
     _watch_data(path, st.session_state["konteks"].version)
     _steer_unknown_address(pages)
     st.navigation(pages).run()

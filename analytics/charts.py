@@ -21,3 +21,45 @@ def compliance_trend(frame: pd.DataFrame) -> go.Figure:
                          yaxis=dict(title="% dari wajib lapor terjadwal", range=[0, 100], ticksuffix="%"),
                          xaxis=dict(title="Bulan"))
     return figure
+
+
+# Plotly's own texts (modebar tooltips, notices) in Indonesian: plotly.js takes a locale's dictionary inline in the
+# config (`locales`), so no locale script has to be fetched. The keys are plotly.js 3.x's English texts (modebar
+# buttons of 2D charts, the notices after a zoom or a click on the legend, the image-download notices).
+PLOTLY_TEXTS = {
+    "Download plot as a PNG": "Unduh grafik sebagai PNG",
+    "Download plot": "Unduh grafik",
+    "Zoom": "Perbesar bagian",
+    "Pan": "Geser",
+    "Box Select": "Pilih dengan kotak",
+    "Lasso Select": "Pilih dengan laso",
+    "Zoom in": "Perbesar",
+    "Zoom out": "Perkecil",
+    "Autoscale": "Skala otomatis",
+    "Reset axes": "Kembalikan sumbu",
+    "Reset": "Kembalikan",
+    "Reset view": "Kembalikan tampilan",
+    "Reset views": "Kembalikan tampilan",
+    "Toggle Spike Lines": "Garis bantu",
+    "Show closest data on hover": "Tampilkan data terdekat",
+    "Compare data on hover": "Bandingkan data",
+    "Toggle show closest data on hover": "Tampilkan data terdekat",
+    "Double-click to zoom back out": "Klik dua kali untuk kembali ke tampilan semula",
+    "Double-click on legend to isolate one trace": "Klik dua kali pada legenda untuk menampilkan satu seri saja",
+    "Preparing image - this may take a few seconds": "Menyiapkan gambar, mungkin perlu beberapa detik",
+    "Image download succeeded": "Gambar sudah diunduh",
+    "Sorry, there was a problem downloading your image!": "Maaf, gambar gagal diunduh.",
+}
+# The modebar buttons a chart keeps. The image download is left out: it would be an export outside the audit
+# log (DESIGN: every export is audited); a chart's data go out through its «Unduh CSV/XLSX» buttons.
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["toImage"],
+    "locale": "id",
+    "locales": {"id": {
+        "dictionary": PLOTLY_TEXTS,
+        "format": {"months": list(fmt.BULAN[1:]), "shortMonths": list(fmt.BULAN_SINGKAT[1:]),
+                   "days": ["Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"],
+                   "shortDays": ["Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"]},
+    }},
+}

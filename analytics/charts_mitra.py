@@ -10,14 +10,14 @@ from plotly.subplots import make_subplots
 from analytics import format as fmt
 from analytics.charts_hambatan import axis_labels
 from analytics.mitra import SCORECARD_LABELS
-from analytics.privacy import HIDDEN_COL, SMALL
+from analytics.privacy import HIDDEN_COL, HIDDEN_VALUE, SMALL
 
 PARTICIPANT_COLOUR = fmt.CATEGORY_COLOURS["PELATIHAN_KERJA"]
 COMPLETION_COLOUR = fmt.ATTENDANCE_COLOURS["HADIR"]
 OFFERED_COLOURS = ("#00897B", "#1565C0")
 ASKED_COLOUR = "#EF6C00"
 CERTIFIED_COLOURS = {"Bersertifikat": "#2E7D32", "Belum bersertifikat": "#B0BEC5"}
-HIDDEN_TEXT = "disembunyikan"
+HIDDEN_TEXT = HIDDEN_VALUE
 
 
 def _partner_names(rows: pd.DataFrame) -> list[str]:
@@ -152,9 +152,15 @@ _TABLE_COLUMNS = ("kode_bapas", "kode_mitra", "nama_mitra", "program_periode", "
 _COUNT_COLUMNS = ("peserta", "terdaftar", "selesai", "penempatan_periode", "penempatan_total")
 
 
-# The grid draws an empty cell as "None" whatever the styler says, so empty and hidden cells hold a stand-in
-# that sorts below every real value and is shown as "–", "<10" or "disembunyikan".
-STAND_IN = -1_000_000_000
+# The grid draws an empty cell as "None" whatever the styler says (or, with `placeholder`, one text for every empty
+# cell of the table), so empty and hidden cells hold a stand-in that sorts below every real value and is shown as
+# "–", "<10" or "disembunyikan"; the columns stay numeric, so clicking a heading sorts 9 before 10.
+# Why the stand-in is safe: the hidden counts were removed in analytics.mitra.scorecard (<NA>) before this table is
+# built, so the browser never receives them, only this one constant for every hidden cell. The grid's own CSV
+# download and cell copying are off (client.disableDataExport, .streamlit/config.toml), and its search matches the
+# shown text, not the stand-in. A column heading's «Statistics» and «Format» read the stand-in itself: minus
+# infinity, which no one takes for a count (a large negative number such as -1.000.000.000 could pass for data).
+STAND_IN = float("-inf")
 STAND_IN_DATE = dt.date(1900, 1, 1)
 
 

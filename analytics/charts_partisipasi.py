@@ -5,8 +5,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import format as fmt
+from analytics import partisipasi as pt
 from analytics.partisipasi import KATEGORI_PROGRAM, KELOMPOK, PEKERJAAN, STATUS_HADIR, month_label, run_label
-from analytics.privacy import HIDDEN_COL, SMALL
+from analytics.privacy import HIDDEN_COL, HIDDEN_VALUE, SMALL, hidden_values
 
 KELOMPOK_COLOURS = {
     "SEMUA": "#212121",
@@ -235,8 +236,8 @@ def cohort_bars(frame: pd.DataFrame, months: int) -> go.Figure:
     colours = ["#00897B", "#90A4AE"]
     names = [f"{label}<br>(n = {SMALL if pd.isna(n) else fmt.number(n)})"
              for label, n in zip(frame["label"], frame["klien"])]
-    text = [SMALL if h else f"{fmt.percent(s / 100)} ({fmt.number(b)} klien)"
-            for s, b, h in zip(share, frame["bekerja"], hidden)]
+    text = [f"{HIDDEN_VALUE} (ada bagian 1–9 klien)" if h else f"{fmt.percent(s / 100)} ({fmt.number(b)} klien)"
+            for s, b, h in zip(share, frame["bekerja"], hidden)]  # a share, so not «<10» (read as «under 10%»)
     figure = go.Figure()
     figure.add_bar(x=names, y=share.fillna(0), text=text, textposition="outside", cliponaxis=False,
                    marker=dict(color=[fmt.SUPPRESSED_COLOUR if h else c for h, c in zip(hidden, colours)]),
@@ -248,3 +249,13 @@ def cohort_bars(frame: pd.DataFrame, months: int) -> go.Figure:
                          yaxis=dict(title="% bekerja atau usaha mandiri", range=[0, 100], ticksuffix="%"),
                          xaxis=dict(title=None, type="category"), margin=dict(t=100))
     return figure
+
+
+def completion_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The completion per run as the page shows it: a hidden count «<10», a hidden rate «disembunyikan»."""
+    return hidden_values(pt.completion_table(frame), ("Tingkat penyelesaian",))
+
+
+def income_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The income per work status as the page shows it: a hidden median reads «disembunyikan», not «<10»."""
+    return hidden_values(pt.income_table(frame), ("Median penghasilan per bulan",))

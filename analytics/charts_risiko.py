@@ -7,7 +7,7 @@ from plotly.subplots import make_subplots
 
 from analytics import format as fmt
 from analytics.partisipasi import month_label
-from analytics.privacy import HIDDEN_COL, SMALL
+from analytics.privacy import HIDDEN_COL, SMALL, hidden_values
 from analytics.risk import BANDS, NO_MODEL, NOT_SCORED, NOT_YET, UNKNOWN, Survival
 
 CATEGORY_COLOURS = {**fmt.RISK_COLOURS, UNKNOWN: "#9E9E9E", NOT_YET: "#CFD8DC", NOT_SCORED: "#90A4AE",
@@ -15,6 +15,14 @@ CATEGORY_COLOURS = {**fmt.RISK_COLOURS, UNKNOWN: "#9E9E9E", NOT_YET: "#CFD8DC", 
 GROUP_COLOURS = ["#1565C0", "#EF6C00", "#6A1B9A", "#00897B", "#8D6E63", "#546E7A", "#AD1457", "#9E9D24"]
 HIDDEN_NAME = f"Disembunyikan ({SMALL})"
 _HIDDEN_MARKER = dict(color=fmt.SUPPRESSED_COLOUR, pattern=dict(shape="/", fgcolor="#757575"))
+
+
+GROUP_RATES = ("Tingkat dasar", "Rata-rata prediksi", "AUC", "Positif palsu (FPR)", "Negatif palsu (FNR)")
+
+
+def group_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The validation per group as shown: hidden counts «<10», hidden rates and AUCs «disembunyikan»."""
+    return hidden_values(table, GROUP_RATES)
 
 
 def _title(text: str, note: str | None = None) -> dict:
@@ -170,6 +178,18 @@ def km_plot(survival: Survival, title: str) -> go.Figure:
     figure.update_xaxes(tickvals=ticks, zeroline=False, row=1, col=1)
     figure.update_xaxes(title_text="Bulan sejak mulai bimbingan", tickvals=ticks, zeroline=False, row=2, col=1)
     return figure
+
+
+def km_hidden_text(survival: Survival) -> str:
+    """What the curves leave out for an aggregate-only role, and why (one Indonesian sentence or two)."""
+    text = ("Aturan bilangan kecil: setiap kurva berhenti ketika klien yang masih berisiko tinggal kurang dari 10, "
+            "karena langkah kurva di situ membuka jumlah yang disembunyikan.")
+    if survival.hidden:
+        names = ", ".join(f"«{g}»" for g in survival.hidden)
+        text = (f"Tidak digambar: {names} — kelompok dengan 1–9 kasus atau 1–9 kegagalan tidak digambar, karena "
+                f"langkah kurvanya akan membuka jumlah yang di tabel tertulis «{SMALL}»; kelompok itu juga tidak "
+                "ikut uji log-rank. " + text)
+    return text
 
 
 def _transparent(colour: str, alpha: float = 0.15) -> str:

@@ -21,6 +21,8 @@ import pandas as pd
 from analytics.viewer import AGGREGATE_ONLY, ROLES
 
 SMALL = "<10"
+# a hidden rate, share or amount (not a count of people): «<10» there would read as «under 10%» or «under Rp10»
+HIDDEN_VALUE = "disembunyikan"
 TOTAL = "Jumlah"
 HIDDEN_COL = "disembunyikan"
 
@@ -33,6 +35,15 @@ def is_small(n) -> bool:
 def needs_suppression(role: str | None) -> bool:
     """True when aggregates shown to this role follow the small-number rule (unknown roles included)."""
     return role not in ROLES or role in AGGREGATE_ONLY
+
+
+def hidden_values(table: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """A shown table whose hidden rates, shares or amounts in `columns` read «disembunyikan» instead of «<10»."""
+    out = table.copy()
+    for column in columns:
+        if column in out:
+            out[column] = out[column].replace(SMALL, HIDDEN_VALUE)
+    return out
 
 
 def suppression_mask(counts: pd.DataFrame | pd.Series, margins: bool = True) -> pd.DataFrame | pd.Series:

@@ -1634,6 +1634,7 @@ class Survival:
     df: int | None
     p_value: float | None
     note: str | None = None
+    hidden: tuple[str, ...] = ()  # groups not drawn (small-number rule): listed in `groups`, absent from the chart
 
 
 def survival(by: str, filters: Filters, viewer: Viewer, horizon: int = DEFAULT_HORIZON,
@@ -1685,33 +1686,42 @@ def survival(by: str, filters: Filters, viewer: Viewer, horizon: int = DEFAULT_H
     if offset and (not ticks or ticks[0] != offset):
         ticks = [offset, *ticks]
     hide = viewer.suppressed
+    hidden = []
     for name in order:
         part = data[data["kelompok"] == name]
         n, events = len(part), int(part["e"].sum())
         groups.append({"kelompok": name, "n": SMALL if hide and is_small(n) else n,
                        "kejadian": SMALL if hide and (is_small(events) or is_small(n)) else events})
+        # a curve shows its group's failures step by step (one drop from 100% to 96,3% with 27 at risk = 1
+        # failure), so for aggregate-only roles a group with 1–9 cases or 1–9 failures is not drawn at all
+        if hide and (n < 10 or is_small(events)):
+            hidden.append(name)
+            continue
         for tick in ticks:
             count = int((part["t"] >= tick - offset).sum())
             at_risk.append({"kelompok": name, "bulan": tick,
                             "berisiko": SMALL if hide and is_small(count) else count})
-        if hide and n < 10:
-            continue
+        # and its tail stops where fewer than 10 remain at risk: steps there would tell the hidden count
+        cut = float(np.sort(part["t"].to_numpy())[-10]) if hide else float(part["t"].max()) if n else 0.0
         rows = [{"kelompok": name, "bulan": offset, "bertahan": 1.0, "bawah": 1.0, "atas": 1.0}]
         if events:
             sf = SurvfuncRight(part["t"].to_numpy(), part["e"].to_numpy())
             for t, s, se in zip(sf.surv_times, sf.surv_prob, sf.surv_prob_se):
+                if t > cut:
+                    break
                 lo, hi = _loglog_interval(s, se)
                 rows.append({"kelompok": name, "bulan": float(t) + offset, "bertahan": float(s), "bawah": lo,
                              "atas": hi})
         last = rows[-1]
-        rows.append({**last, "bulan": float(part["t"].max()) + offset if n else offset})
+        rows.append({**last, "bulan": cut + offset})
         curves.extend(rows)
     chi2 = p = df = None
-    tested = data[data["kelompok"].isin([g["kelompok"] for g in groups if not (hide and g["n"] == SMALL)])]
+    tested = data[data["kelompok"].isin([g["kelompok"] for g in groups if g["kelompok"] not in hidden])]
     if tested["kelompok"].nunique() >= 2 and tested["e"].sum() > 0:
         chi2, p = survdiff(tested["t"].to_numpy(), tested["e"].to_numpy(), tested["kelompok"].to_numpy())
         chi2, p, df = float(chi2), float(p), int(tested["kelompok"].nunique() - 1)
-    return Survival(by, pd.DataFrame(curves), pd.DataFrame(at_risk), pd.DataFrame(groups), chi2, df, p)
+    return Survival(by, pd.DataFrame(curves), pd.DataFrame(at_risk), pd.DataFrame(groups), chi2, df, p,
+                    hidden=tuple(hidden))
 
 
 def _loglog_interval(s: float, se: float, z: float = 1.96) -> tuple[float, float]:

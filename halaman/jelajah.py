@@ -4,7 +4,7 @@ import streamlit as st
 from analytics import format as fmt, jelajah as jl, sandbox as sb
 from analytics.people import sources
 from analytics.viewer import AccessDenied
-from ui import audit, cached, context, download, guard
+from ui import PLOTLY_CONFIG, audit, cached, context, download, guard
 
 PAGE = "Jelajah Data"
 guard("jelajah")
@@ -77,7 +77,8 @@ def _filter(name: str, column: jl.Column):
 # --- Penjelajah -------------------------------------------------------------------------------------------------
 def _explorer() -> None:
     names = list(jl.DATASETS)
-    name = st.selectbox("Kumpulan data", names, format_func=lambda n: jl.DATASETS[n].label, key="j_dataset")
+    name = st.selectbox("Kumpulan data", names, format_func=lambda n: jl.DATASETS[n].label, key="j_dataset",
+                        placeholder="Pilih kumpulan data")
     data = jl.dataset(name)
     st.markdown(f"**{data.grain}** {data.description}")
     with st.expander("Kolom kumpulan data ini"):
@@ -109,7 +110,8 @@ def _explorer() -> None:
     by = left.multiselect(f"Kelompokkan menurut (paling banyak {jl.MAX_DIMENSIONS})", list(dims),
                           format_func=dims.get, max_selections=jl.MAX_DIMENSIONS, key=by_key,
                           placeholder="Tanpa pengelompokan", select_all=False)
-    chosen = right.multiselect("Ukuran", list(offered), format_func=offered.get, key=measure_key, select_all=False)
+    chosen = right.multiselect("Ukuran", list(offered), format_func=offered.get, key=measure_key, select_all=False,
+                              placeholder="Jumlah baris")  # none chosen: the row count
     kind = st.session_state[chart_key]
     spec = jl.Exploration(name, tuple(filters), tuple(by), tuple(chosen) or ("baris",),
                           None if kind == "otomatis" else kind)
@@ -140,15 +142,16 @@ def _explorer() -> None:
         return
     shown = list(spec.measures)
     focus = shown[0] if len(shown) == 1 else st.selectbox(
-        "Ukuran untuk tabel silang dan grafik", shown, format_func=offered.get, key=f"j_fokus_{name}")
+        "Ukuran untuk tabel silang dan grafik", shown, format_func=offered.get, key=f"j_fokus_{name}",
+        placeholder="Pilih ukuran")
     if len(spec.by) == 2:
         st.markdown("**Tabel silang (pivot)**")
         st.dataframe(jl.pivot(result, spec, viewer, focus), width="stretch")
     kinds = {"otomatis": "Otomatis (garis untuk waktu, batang, bertumpuk atau peta panas)", **jl.CHARTS}
-    st.selectbox("Jenis grafik", list(kinds), format_func=kinds.get, key=chart_key)
+    st.selectbox("Jenis grafik", list(kinds), format_func=kinds.get, key=chart_key, placeholder="Pilih jenis grafik")
     figure = jl.figure(result, spec, viewer, spec.chart, focus)
     if figure is not None:
-        st.plotly_chart(figure, config={"displaylogo": False}, width="stretch", key=f"j_plot_{name}")
+        st.plotly_chart(figure, config=PLOTLY_CONFIG, width="stretch", key=f"j_plot_{name}")
         source = cached(sources)(data.sources)
         st.caption(f"Apa yang ditampilkan: {offered[focus][0].lower()}{offered[focus][1:]} per kelompok. "
                    f"Siapa yang dihitung: {data.grain[0].lower()}{data.grain[1:-1]}, {jl.describe_filters(spec)}. "

@@ -51,7 +51,8 @@ else:
 
 st.subheader("Rincian satu mitra")
 choices = mitra.partner_choices(card)
-chosen = st.selectbox("Pilih mitra", list(choices), format_func=choices.get, key="mitra_pilih")
+chosen = st.selectbox("Pilih mitra", list(choices), format_func=choices.get, key="mitra_pilih",
+                      placeholder="Ketik atau pilih nama mitra")
 office, code = chosen.split("|", 1)
 runs = cached(mitra.partner_runs)(ctx.filters, ctx.viewer, office, code)
 with st.expander(f"Angkatan program {choices[chosen]} dalam periode", expanded=True):

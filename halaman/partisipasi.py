@@ -14,7 +14,8 @@ st.caption(f"Siapa yang ikut program, seberapa banyak, apakah selesai, dan bagai
            f"{fmt.period(ctx.filters.mulai, ctx.filters.akhir)} · data s.d. {fmt.date(ctx.as_of)}")
 if ctx.viewer.suppressed:
     st.caption("Angka 1–9 orang ditampilkan sebagai «<10» dan diarsir abu-abu pada grafik (aturan bilangan kecil), "
-               "begitu pula persentase yang dihitung darinya dan bagian lain yang dapat dipakai untuk menghitungnya.")
+               "begitu pula bagian lain yang dapat dipakai untuk menghitungnya; persentase dan median yang dihitung "
+               "darinya tertulis «disembunyikan».")
 
 participation = cached(pt.participation_by_month)(ctx.filters, ctx.viewer)
 if participation.empty:
@@ -67,11 +68,12 @@ else:
           f"Apa yang ditampilkan: {definition} Garis putus-putus = ambang {fmt.percent(threshold, 0)}. Siapa yang "
           "dihitung: angkatan yang tanggalnya bersinggungan dengan periode, pesertanya klien sesuai saringan; untuk "
           "angkatan yang masih berjalan, dari sesi yang sudah terlaksana.", PROGRAMS)
-    st.dataframe(pt.completion_table(completion), hide_index=True, width="stretch")
+    st.dataframe(charts.completion_table(completion), hide_index=True, width="stretch")
     options = pt.run_options(completion)
 
     def enrolled():
-        run = st.selectbox("Angkatan", list(options), format_func=options.get, key="partisipasi_angkatan")
+        run = st.selectbox("Angkatan", list(options), format_func=options.get, key="partisipasi_angkatan",
+                           placeholder="Pilih angkatan")
         office, code = run.split("/", 1)
         return cached(pt.run_clients)(ctx.viewer, ctx.filters, code, kode_bapas=office)
 
@@ -93,7 +95,8 @@ else:
     groups = pt.welfare_group_options(welfare)
 
     def ended():
-        group = st.selectbox("Kelompok", list(groups), format_func=groups.get, key="partisipasi_kelompok")
+        group = st.selectbox("Kelompok", list(groups), format_func=groups.get, key="partisipasi_kelompok",
+                             placeholder="Pilih kelompok")
         return cached(pt.ended_clients)(ctx.viewer, ctx.filters, welfare_by, group)
 
     drilldown(PAGE, "Lihat klien yang berakhir dalam satu kelompok", ended, "klien berakhir per kelompok")
@@ -108,7 +111,7 @@ else:
               "atas.", ("klien", "mitra"))
     income = cached(pt.income_by_work_status)(ctx.filters, ctx.viewer)
     st.markdown("**Penghasilan per bulan klien yang berakhir dan bekerja/usaha mandiri**")
-    st.dataframe(pt.income_table(income), hide_index=True, width="stretch")
+    st.dataframe(charts.income_table(income), hide_index=True, width="stretch")
     st.caption("Median dari penghasilan yang tercatat saja; klien tanpa catatan penghasilan tidak ikut dihitung "
                f"dalam median. Data s.d. {fmt.date(ctx.as_of)}.")
     download(pt.income_table(income), "penghasilan-klien-berakhir", PAGE)
@@ -116,7 +119,8 @@ else:
 # 6 -------------------------------------------------------------------------------------------------
 st.subheader("Perbandingan kohort: bekerja setelah N bulan")
 left, right = st.columns([1, 3])
-months = left.selectbox("N (bulan sejak mulai bimbingan)", pt.COHORT_MONTHS, index=1, key="partisipasi_n")
+months = left.selectbox("N (bulan sejak mulai bimbingan)", pt.COHORT_MONTHS, index=1, key="partisipasi_n",
+                        placeholder="Pilih N")
 basis = right.radio("Yang disebut peserta", list(pt.COHORT_BASIS), format_func=pt.COHORT_BASIS.get, index=1,
                     key="partisipasi_basis")
 cohort = cached(pt.cohort_comparison)(ctx.filters, ctx.viewer, months, basis)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from analytics import charts_risiko as charts, format as fmt, risk
 from analytics.viewer import caseload, figures_scope, left_out
-from ui import audit_view_once, cached, chart, context, download, guard
+from ui import PLOTLY_CONFIG, audit_view_once, cached, chart, context, download, guard
 
 PAGE = "Risiko"
 CLIENTS = ("klien",)
@@ -23,7 +23,7 @@ st.caption(f"Siapa yang perlu diperhatikan sekarang, seberapa baik model dan RRI
            f"dan kurva bertahan · data s.d. {fmt.date(ctx.as_of)}")
 if ctx.viewer.suppressed:
     st.caption("Angka 1–9 orang ditampilkan sebagai «<10» dan bagian grafik yang memuatnya diarsir abu-abu "
-               "(aturan bilangan kecil).")
+               "(aturan bilangan kecil); persentase dan AUC yang dihitung darinya tertulis «disembunyikan».")
 scope = figures_scope(ctx.filters, ctx.viewer)  # a PK: figures reach beyond the own caseload
 if scope:
     st.caption(f"Cakupan: grafik sebaran dan kurva bertahan mencakup {scope}; kartu model dan «Dosis × risiko» "
@@ -32,7 +32,8 @@ if scope:
 
 left, right = st.columns([1, 2])
 horizon = left.selectbox("Jendela hasil (bulan sejak mulai bimbingan)", risk.HORIZONS,
-                         index=risk.HORIZONS.index(risk.DEFAULT_HORIZON), key="risiko_jendela")
+                         index=risk.HORIZONS.index(risk.DEFAULT_HORIZON), key="risiko_jendela",
+                         placeholder="Pilih jendela")
 revocations = right.toggle("Hitung pencabutan (DICABUT) dalam jendela sebagai kegagalan", key="risiko_cabut")
 # the model is fitted in the background: after a load the page shows the previous fit and says so; with no fit
 # yet (a first visit at national scale takes minutes) it says the model is being trained instead of hanging
@@ -122,9 +123,11 @@ else:
     pick, order = st.columns([3, 2])
     chosen = pick.multiselect("Tampilkan klien dengan salah satu sinyal", list(risk.SIGNALS),
                               default=list(risk.SIGNALS), format_func=risk.SIGNALS.get, key="risiko_sinyal",
+                              placeholder="Pilih sinyal",
                               select_all=False,  # Streamlit's row is English only
                               wrap=True)  # in a column the chips would stay on one row and hide the last one
-    sort = order.selectbox("Urutkan menurut", list(risk.SORTS), format_func=risk.SORTS.get, key="risiko_urutan")
+    sort = order.selectbox("Urutkan menurut", list(risk.SORTS), format_func=risk.SORTS.get, key="risiko_urutan",
+                           placeholder="Pilih urutan")
     rows = model(risk.early_warning)(ctx.viewer, ctx.filters, horizon, revocations, tuple(chosen), sort,
                                      stale_ok=True)
     if excluded:
@@ -207,7 +210,7 @@ if validation.ok:
           CLIENTS)
     st.markdown(f"**Per kelompok** (ambang «Tinggi»: risiko ≥ {fmt.percent(report['threshold'])}; positif palsu = "
                 "tidak gagal tetapi ditandai tinggi, negatif palsu = gagal tetapi tidak ditandai tinggi)")
-    groups = risk.group_table(validation, ctx.viewer)
+    groups = charts.group_table(risk.group_table(validation, ctx.viewer))
     st.dataframe(groups, hide_index=True, width="stretch", key="risiko-kelompok")
     download(groups, "validasi-per-kelompok", PAGE)
     left, right = st.columns([3, 2])
@@ -215,7 +218,7 @@ if validation.ok:
         st.markdown("**Kartu skor: poin per kelompok**")
         st.dataframe(risk.points_table(validation), hide_index=True, width="stretch", height=360)
     with right:
-        st.plotly_chart(charts.points_risk_line(validation.points_risk), config={"displaylogo": False},
+        st.plotly_chart(charts.points_risk_line(validation.points_risk), config=PLOTLY_CONFIG,
                         width="stretch", key="grafik-risiko-poin")
     st.caption("Jumlahkan poin tiap baris yang sesuai dengan klien; grafik memberi risiko untuk jumlah itu. Kelompok "
                f"yang jarang (< {risk.MIN_LEVEL} kasus) digabung sebagai «{risk.RARE}»; kelompok yang tidak ada "
@@ -247,8 +250,12 @@ by = st.radio("Kelompokkan menurut", list(risk.KM_BY), format_func=risk.KM_BY.ge
 survival = model(risk.survival)(by, ctx.filters, ctx.viewer, horizon, revocations, stale_ok=True)
 if survival.note:
     st.info(survival.note)
-elif survival.curves.empty:
+elif survival.curves.empty and not survival.hidden:
     st.info("Tidak ada kasus untuk kurva ini.")
+elif survival.curves.empty:
+    st.info("Tidak ada kurva yang dapat digambar: setiap kelompok berisi 1–9 kasus atau 1–9 kegagalan, yang "
+            "disembunyikan menurut aturan bilangan kecil.")
+    st.dataframe(risk.survival_table(survival), hide_index=True, width="stretch", key="risiko-km-kelompok")
 else:
     chart(charts.km_plot(survival, risk.KM_TITLES[by]),
           survival.at_risk, f"kaplan-meier-{by}", PAGE,
@@ -259,4 +266,6 @@ else:
              "di sana), dikelompokkan menurut kehadiran kegiatan sebelum titik itu. " if by == "program" else "")
           + "Siapa yang dihitung: kasus sesuai saringan program integrasi, PK dan kantor.", ATTENDANCE)
     st.caption(f"Uji log-rank antar kelompok: {charts.p_text(survival.p_value)}.")
+    if ctx.viewer.suppressed:
+        st.caption(charts.km_hidden_text(survival))
     st.dataframe(risk.survival_table(survival), hide_index=True, width="stretch", key="risiko-km-kelompok")

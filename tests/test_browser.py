@@ -367,9 +367,20 @@ def _shot_of_screen(page, name: str) -> None:
 
 
 def _open_list(page, key: str):
-    """Open a sidebar filter's list and return it."""
-    page.locator(f".st-key-{key} input").click()
+    """Open a sidebar filter's list and return it.
+
+    A rerun that lands just after the click (the page settling after Escape closed the last list) re-renders the
+    sidebar and closes the list again: the click is tried up to three times, the list must then be open.
+    """
     listbox = page.get_by_role("listbox")
+    for _ in range(2):
+        page.locator(f".st-key-{key} input").click()
+        try:
+            expect(listbox).to_be_visible(timeout=5000)
+            return listbox
+        except AssertionError:
+            page.wait_for_timeout(500)
+    page.locator(f".st-key-{key} input").click()
     expect(listbox).to_be_visible()
     return listbox
 
@@ -439,6 +450,78 @@ def test_every_page_of_the_role_renders_without_error(user, server, new_page):
                     assert not {"Nama", "No. Register"} & set(headers), f"{where}: person-level columns {headers}"
         for other in set(ALL_PAGES) - set(PAGES[user]):
             assert page.locator(f'a[href$="/{ALL_PAGES[other]}"]').count() == 0, f"{user} has a link to {other}"
+
+
+ENGLISH_MODEBAR = {"Download plot as a PNG", "Zoom", "Pan", "Zoom in", "Zoom out", "Autoscale", "Reset axes",
+                   "Fullscreen", "Close fullscreen"}
+
+
+def _after(locator) -> list[str]:
+    """The ::after texts of the located elements (how app.py's CSS relabels Streamlit's English texts)."""
+    return locator.evaluate_all("es => es.map(e => getComputedStyle(e, '::after').content.replace(/^\"|\"$/g, ''))")
+
+
+def _modebar(page, chart) -> list[tuple[str, str, str]]:
+    """(data-title, tooltip text, display) of each button in a Plotly chart's modebar."""
+    chart.hover()
+    buttons = chart.locator(".modebar-btn")
+    expect(buttons.first).to_be_attached()
+    return buttons.evaluate_all("""bs => bs.map(b => [b.getAttribute('data-title'),
+        getComputedStyle(b, '::after').content.replace(/^"|"$/g, ''), getComputedStyle(b).display])""")
+
+
+def test_no_table_offers_its_own_download_and_hover_texts_are_indonesian(server, new_page):
+    """Streamlit's own «Download as CSV» (unaudited, raw stand-ins of hidden cells) is on no table; the table
+    toolbar's, the charts' and the login form's hints read Indonesian; the ⋮ menu offers only «Cetak halaman»."""
+    page = new_page()
+    with server.log_on_failure():
+        page.goto(server.url)
+        page.get_by_label("Nama pengguna").fill("kanwil")
+        hint = page.locator('[data-testid="stForm"] [data-testid="InputInstructions"] > span').first
+        assert _after(hint) == ["Tekan Enter untuk mengirim"]
+        page.get_by_label("Kata sandi").fill(PASSWORDS["kanwil"])
+        page.get_by_role("button", name="Masuk").click()
+        _settle(page, "Ringkasan")
+        # a chart drawn with Streamlit's default config: the app's CSS relabels it and hides the image download
+        for title, text, display in _modebar(page, page.locator('[data-testid="stPlotlyChart"]').first):
+            if title == "Download plot as a PNG":
+                assert display == "none"
+            else:
+                assert text not in ENGLISH_MODEBAR and text, (title, text)
+        page.locator('[data-testid="stMainMenuButton"]').click()
+        expect(page.locator('[data-testid="stMainMenuList"]')).to_be_visible()
+        items = page.locator('[data-testid="stMainMenuList"] [role="menuitem"]:visible')
+        assert _after(items.locator('[data-testid="stMainMenuItemLabel"]')) == ["Cetak halaman"]
+        assert page.get_by_text(re.compile("Made with Streamlit|Record screen")).filter(visible=True).count() == 0
+        page.keyboard.press("Escape")
+
+        page.locator('[data-testid="stSidebarNavLink"]', has_text="Mitra").click()
+        _settle(page, "Mitra")
+        grids = page.locator('[data-testid="stDataFrame"]')
+        expect(grids.nth(1)).to_be_attached()  # the scorecard, a partner's runs, the agreements ending
+        grid = grids.first  # the partner scorecard: the audit's example (hidden cells, kanwil)
+        grid.hover()
+        page.wait_for_timeout(300)  # the toolbar slides in: aim at the button once it stands still
+        grid.locator('button[aria-label="Search"]').hover(force=True)  # the grid's canvas lies over the toolbar
+        tip = page.locator('[data-testid="stTooltipContent"] p')
+        expect(tip).to_be_visible()  # after Streamlit's 1 s hover delay
+        assert _after(tip) == ["Cari di tabel"]
+        _shot_of_screen(page, "kanwil-mitra-tooltip-tabel")
+        page.mouse.move(0, 0)
+        for i in range(grids.count()):
+            grid = grids.nth(i)
+            grid.scroll_into_view_if_needed()
+            grid.hover()
+            labels = grid.locator('[data-testid="stElementToolbarButton"] button')
+            expect(labels.first).to_be_attached()
+            names = labels.evaluate_all("bs => bs.map(b => b.getAttribute('aria-label'))")
+            assert "Search" in names and not [n for n in names if "Download" in n or "CSV" in n], names
+        chart = page.locator('[data-testid="stPlotlyChart"]').first
+        chart.scroll_into_view_if_needed()
+        shown = _modebar(page, chart)  # drawn with analytics.charts.PLOTLY_CONFIG: plotly's own texts Indonesian
+        assert "Download plot as a PNG" not in [t for t, _, _ in shown]
+        assert not [t for t, text, _ in shown if t in ENGLISH_MODEBAR and t != "Fullscreen" or text in ENGLISH_MODEBAR]
+        _assert_no_errors(page, server, "kanwil / Mitra")
 
 
 def _metric_value(page, label: str) -> str:

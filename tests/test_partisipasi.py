@@ -429,8 +429,8 @@ def test_page_for_kanwil_hides_small_numbers_and_names(page):
     assert all("nama" not in d.value.columns and "no_register" not in d.value.columns for d in at.dataframe)
     completion = at.dataframe[0].value
     assert completion["Peserta"].tolist() == ["12", "<10"]
-    assert completion["Tingkat penyelesaian"].tolist() == ["<10", "<10"]
-    assert (at.dataframe[1].value["Median penghasilan per bulan"] == "<10").all()
+    assert completion["Tingkat penyelesaian"].tolist() == ["disembunyikan", "disembunyikan"]  # a rate, not a count
+    assert (at.dataframe[1].value["Median penghasilan per bulan"] == "disembunyikan").all()
     assert at.radio(key="partisipasi_basis").value == "program"
     assert "Disembunyikan (<10)" in _trace_names(at.get("plotly_chart")[1])
 

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import db
+from analytics.charts import PLOTLY_CONFIG
 from analytics.filters import Filters
 from analytics.viewer import Viewer
 
@@ -108,7 +109,7 @@ def chart(figure, frame: pd.DataFrame, name: str, page: str, caption: str, kinds
     from analytics import format as fmt
     from analytics.people import sources
     ctx = context()
-    st.plotly_chart(figure, config={"displaylogo": False}, width="stretch", key=f"grafik-{page}-{name}")
+    st.plotly_chart(figure, config=PLOTLY_CONFIG, width="stretch", key=f"grafik-{page}-{name}")
     source = cached(sources)(kinds)
     st.caption(f"{caption} Data s.d. {fmt.date(ctx.as_of)}." + (f" Sumber: {source}." if source else ""))
     download(frame, name, page)
