@@ -172,11 +172,12 @@ def login_page() -> None:
         submitted = st.form_submit_button("Masuk")
     if submitted:
         try:
-            account = _store().login(username.strip(), password)
+            account, stamp = _store().open_session(username.strip(), password)
         except LoginError as exc:
             st.error(str(exc))
             return
         st.session_state["akun"] = account
+        st.session_state["sesi_sandi"] = stamp
         st.session_state["aktif_terakhir"] = time.time()
         st.rerun()
 
@@ -207,15 +208,16 @@ def _filters_sidebar(as_of_day: dt.date, options: dict, viewer: Viewer) -> tuple
     months = [add_months(as_of_day.replace(day=1), -i) for i in range(0, 72)]
     sb = st.sidebar
     sb.markdown("**Saring data**")
-    preset = sb.selectbox("Periode", list(PRESETS), format_func=PRESETS.get, key="f_periode")
+    preset = sb.selectbox("Periode", list(PRESETS), format_func=PRESETS.get, key="f_periode",
+                          placeholder="Pilih periode")
     if preset == "kustom":
         starts = [m for m in months]
         if st.session_state["f_dari"] not in starts:
             st.session_state["f_dari"] = starts[2]
         if month_end(st.session_state["f_sampai"]) not in [month_end(m) for m in months]:
             st.session_state["f_sampai"] = months[0]
-        start = sb.selectbox("Dari bulan", starts, format_func=fmt.month, key="f_dari")
-        end = sb.selectbox("Sampai bulan", months, format_func=fmt.month, key="f_sampai")
+        start = sb.selectbox("Dari bulan", starts, format_func=fmt.month, key="f_dari", placeholder="Pilih bulan")
+        end = sb.selectbox("Sampai bulan", months, format_func=fmt.month, key="f_sampai", placeholder="Pilih bulan")
         start, end = min(start, end), month_end(max(start, end))
         filters = Filters(start.replace(day=1), end)
     else:
@@ -288,6 +290,11 @@ def main() -> None:
     seed_accounts()
     if st.session_state.get("akun") and time.time() - st.session_state.get("aktif_terakhir", 0) > IDLE_MINUTES * 60:
         logout(f"Sesi berakhir karena tidak aktif selama {IDLE_MINUTES} menit. Silakan masuk lagi.")
+    # every run re-reads the account: disabling it, or changing its password elsewhere, ends this session now.
+    # login_page always sets the stamp; only tests place an account in the session without one
+    if (st.session_state.get("akun") and "sesi_sandi" in st.session_state
+            and (reason := _store().session_end_reason(st.session_state["akun"], st.session_state["sesi_sandi"]))):
+        logout(reason)
     account = st.session_state.get("akun")
     if account is None:
         if msg := st.session_state.pop("_pesan_keluar", None):
@@ -323,7 +330,7 @@ def main() -> None:
         st.rerun()
     # every role changes its own password here, beside its name: no page of its own, so no menu entry per role
     with st.sidebar.expander("Ubah kata sandi"), st.form("ubah_sandi", clear_on_submit=True):
-        from analytics.accounts import AccountError
+        from analytics.accounts import AccountError, SessionEnded
         old = st.text_input("Kata sandi lama", type="password", key="sandi_lama", autocomplete="current-password")
         new = st.text_input("Kata sandi baru (minimal 8 karakter)", type="password", key="sandi_baru",
                             autocomplete="new-password")
@@ -334,8 +341,12 @@ def main() -> None:
                 st.error("Kata sandi baru dan ulangannya tidak sama.")
             else:
                 try:
-                    _store().change_own_password(account, old, new)
-                    st.success("Kata sandi Anda sudah diubah; pakai kata sandi baru saat masuk lagi.")
+                    st.session_state["sesi_sandi"] = _store().change_own_password(account, old, new)
+                    st.success("Kata sandi Anda sudah diubah; sesi lain akun ini diakhiri. Pakai kata sandi baru "
+                               "saat masuk lagi.")
+                except SessionEnded as exc:
+                    logout(str(exc))
+                    st.rerun()
                 except AccountError as exc:
                     st.error(str(exc))
     names = [name for name in PAGES[account.peran] if (ROOT / "halaman" / f"{name}.py").is_file()]

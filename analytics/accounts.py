@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -40,6 +41,7 @@ HASH_PARAMETERS = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1, "
 WRONG = "Nama pengguna atau kata sandi salah"
 DISABLED = "Akun dinonaktifkan, hubungi operator"
 LOCKED = "Akun terkunci karena {n} kali gagal masuk; coba lagi setelah {jam}"
+LOCKED_CHANGE = "Akun sedang terkunci karena kata sandi salah berulang kali; coba lagi setelah {jam}"
 
 DEMO_ACCOUNTS = (  # (nama_pengguna, nama_lengkap, peran, sandi); the README names them: change them for real use
     ("kepala", "Kepala Bapas (demo)", "kepala", "kepala-demo-2026"),
@@ -99,6 +101,10 @@ class LoginError(Exception):
 
 class AccountError(ValueError):
     """A refused account change (invalid input, unknown user); the message is for the user."""
+
+
+class SessionEnded(AccountError):
+    """A refused change after which the session must end (the account was just locked)."""
 
 
 @dataclass(frozen=True)
@@ -282,6 +288,10 @@ class Store:
 
     def login(self, nama_pengguna: str, sandi: str) -> Account:
         """The account for a correct name and password; LoginError otherwise. Every attempt is audited."""
+        return self.open_session(nama_pengguna, sandi)[0]
+
+    def open_session(self, nama_pengguna: str, sandi: str) -> tuple[Account, str]:
+        """login, plus the stamp of the password it checked (session_end_reason compares it on every run)."""
         name = _clean_name(nama_pengguna)
         # the slow hash check runs before the write lock, so logins pressed together do not queue behind it
         # (SQLite's busy timeout); inside the lock it is redone only if the password changed meanwhile
@@ -325,7 +335,7 @@ class Store:
             con.execute("update pengguna set gagal_berturut = 0, terkunci_sampai = null, hash_sandi = ?"
                         " where nama_pengguna = ?", [hash_sandi, name])
             self._record(con, *who, "MASUK")
-            return _account(row)
+            return _account(row), _session_stamp(hash_sandi)
 
     def account_row(self, nama_pengguna: str) -> sqlite3.Row | None:
         """One account's stored row, read without taking the write lock."""
@@ -399,22 +409,65 @@ class Store:
             self._record(con, actor["nama_pengguna"], actor["peran"], "SETEL_ULANG_SANDI",
                          keterangan=row["nama_pengguna"])
 
-    def change_own_password(self, account: Account, sandi_lama: str, sandi_baru: str) -> None:
-        """Replace one's own password, given the current one."""
+    def change_own_password(self, account: Account, sandi_lama: str, sandi_baru: str) -> str:
+        """Replace one's own password, given the current one; returns the session stamp of the new password.
+
+        A wrong current password counts towards the same lock as a wrong login (an unattended open session
+        must not be a way to guess it): the attempt that locks the account raises SessionEnded.
+        """
         with self._transaction() as con:
             row = con.execute("select * from pengguna where nama_pengguna = ?", [account.nama_pengguna]).fetchone()
             if row is None or not row["aktif"]:
                 raise AccountError(DISABLED)
-            who = (row["nama_pengguna"], row["peran"])
+            who, now = (row["nama_pengguna"], row["peran"]), self._time()
+            until = _parse(row["terkunci_sampai"])
+            if until is not None and now < until:
+                self._record(con, *who, "GANTI_SANDI", keterangan="ditolak: akun terkunci")
+                raise AccountError(LOCKED_CHANGE.format(jam=f"{until:%H:%M}"))
             if not self._verify(row["hash_sandi"], sandi_lama):
-                self._record(con, *who, "GANTI_SANDI", keterangan="ditolak: kata sandi lama salah")
+                failures = (0 if until is not None else row["gagal_berturut"]) + 1
+                until = _ceil_minute(now + dt.timedelta(minutes=LOCK_MINUTES)) if failures >= LOCK_AFTER else None
+                con.execute("update pengguna set gagal_berturut = ?, terkunci_sampai = ? where nama_pengguna = ?",
+                            [failures, until and self._stamp(until), row["nama_pengguna"]])
+                self._record(con, *who, "GANTI_SANDI", keterangan=f"ditolak: kata sandi lama salah ({failures}x "
+                             "berturut-turut)" + (", akun dikunci" if until else ""))
+                if until:
+                    raise SessionEnded(LOCKED.format(n=LOCK_AFTER, jam=f"{until:%H:%M}") + "; sesi ini diakhiri")
                 raise AccountError("Kata sandi lama salah")
             _check_password(row["nama_pengguna"], sandi_baru)
             if sandi_baru == sandi_lama:
                 raise AccountError("Kata sandi baru harus berbeda dari kata sandi lama")
-            con.execute("update pengguna set hash_sandi = ?, diubah_pada = ?, diubah_oleh = ? where nama_pengguna = ?",
-                        [self._hasher.hash(sandi_baru), self._stamp(), row["nama_pengguna"], row["nama_pengguna"]])
+            hash_sandi = self._hasher.hash(sandi_baru)
+            con.execute("update pengguna set hash_sandi = ?, gagal_berturut = 0, terkunci_sampai = null,"
+                        " diubah_pada = ?, diubah_oleh = ? where nama_pengguna = ?",
+                        [hash_sandi, self._stamp(), row["nama_pengguna"], row["nama_pengguna"]])
             self._record(con, *who, "GANTI_SANDI")
+        return _session_stamp(hash_sandi)
+
+    # -- open sessions ----------------------------------------------------------------------------------
+
+    def session_stamp(self, nama_pengguna: str) -> str | None:
+        """What an open session remembers of its account's password (a digest of the stored hash), or None."""
+        row = self.account_row(_clean_name(nama_pengguna))
+        return row and _session_stamp(row["hash_sandi"])
+
+    def session_end_reason(self, account: Account, stamp: str) -> str | None:
+        """Why an open session may no longer go on (for the user), or None while it may.
+
+        Checked on every page run: a disabled or removed account, a changed role, NIP or office, and a password
+        changed or reset elsewhere end every session opened before (the session that changed it gets the new
+        stamp). A lock from wrong logins elsewhere does not: anyone could otherwise end the owner's session.
+        """
+        row = self.account_row(account.nama_pengguna)
+        if row is None:
+            return "Akun Anda tidak ada lagi; sesi diakhiri."
+        if not row["aktif"]:
+            return "Akun Anda dinonaktifkan; sesi diakhiri. Hubungi operator."
+        if (row["peran"], row["pk_nip"], row["kode_bapas"]) != (account.peran, account.pk_nip, account.kode_bapas):
+            return "Peran atau data akun Anda diubah; silakan masuk lagi."
+        if _session_stamp(row["hash_sandi"]) != stamp:
+            return "Kata sandi akun Anda diubah atau disetel ulang; silakan masuk lagi dengan kata sandi baru."
+        return None
 
     def users(self, viewer: Account) -> list[UserInfo]:
         """Every account with its lock state, by name; only an active operator or kepala may list them."""
@@ -484,6 +537,11 @@ def _label(peran: str) -> str:
 def _account(row: sqlite3.Row, aktif: bool | None = None) -> Account:
     return Account(row["nama_pengguna"], row["nama_lengkap"], row["peran"], row["pk_nip"], row["kode_bapas"],
                    bool(row["aktif"]) if aktif is None else aktif)
+
+
+def _session_stamp(hash_sandi: str) -> str:
+    """A digest of the stored password hash: changes whenever the password does, and reveals nothing of it."""
+    return hashlib.sha256(hash_sandi.encode()).hexdigest()[:32]
 
 
 def _clean_name(value: str | None) -> str:

@@ -21,7 +21,7 @@ if not years:
     st.stop()
 if st.session_state.get("anggaran_tahun") not in years:
     st.session_state["anggaran_tahun"] = anggaran.default_year(ctx.filters, years)
-tahun = st.selectbox("Tahun anggaran", years, format_func=lambda y: f"TA {y}", key="anggaran_tahun",
+tahun = st.selectbox("Tahun anggaran", years, format_func=lambda y: f"TA {y}", key="anggaran_tahun", placeholder="Pilih tahun",
                      help="Bawaan: tahun dari akhir periode pada saringan di samping.")
 sampai = anggaran.through_month(ctx.filters, tahun)
 through = f"Januari s.d. {fmt.month(ctx.filters.akhir)}" if sampai < 12 else f"Januari–Desember {tahun}"
@@ -60,7 +60,8 @@ if over:
 
 with st.expander("Rincian baris anggaran per akun"):
     labels = dict(zip(accounts["kode_akun"], accounts["akun"]))
-    akun = st.selectbox("Akun", list(labels), format_func=labels.get, key="anggaran_akun")
+    akun = st.selectbox("Akun", list(labels), format_func=labels.get, key="anggaran_akun",
+                        placeholder="Pilih akun")
     lines = cached(anggaran.budget_lines)(ctx.filters, tahun, akun)
     st.dataframe(anggaran.display_table(lines, {
         "bulan": "Bulan", "program": "Program", "uraian": "Uraian", "pagu": "Pagu", "rencana": "Rencana (RPD)",

@@ -173,6 +173,7 @@ options = {code: label for code, label, _ in found}
 in_source = {code: sources for code, _, sources in found}
 both = [code for code, _, sources in found if len(sources) == 2]
 kategori = st.selectbox("Kategori hambatan", list(options), format_func=options.get, key="hambatan_kategori",
+                        placeholder="Pilih kategori",
                         index=list(options).index(both[0]) if both else 0)
 st.caption("Tercatat pada " + " dan ".join(s.lower() for s in in_source[kategori]) + f", {period}.")
 if viewer.person_level is None:

@@ -32,11 +32,13 @@ with st.form("paparan"):
     # the office column wide enough for «Bapas Kelas II Bandar Lampung (BAPAS-BDL)»
     left, middle, right, last = st.columns([1, 1, 1.9, 0.9])
     end = left.selectbox("Bulan terakhir periode", ends, index=ends.index(end_default) if end_default in ends else 0,
-                         format_func=fmt.month, key="paparan_bulan")
+                         format_func=fmt.month, key="paparan_bulan",
+                         placeholder="Pilih bulan")
     months = middle.selectbox("Panjang periode", list(MONTHS), format_func=MONTHS.get, key="paparan_lama",
-                              index=list(MONTHS).index(ctx.filters.months) if ctx.filters.months in MONTHS else 1)
-    office = right.selectbox("Kantor", office_options, format_func=lambda c: (f"{names[c.upper()]} ({c})" if c.upper() in names else c) if c else "Semua kantor",
-                             key="paparan_kantor")
+                              placeholder="Pilih panjang", index=list(MONTHS).index(ctx.filters.months) if ctx.filters.months in MONTHS else 1)
+    office = right.selectbox("Kantor", office_options, key="paparan_kantor", placeholder="Pilih kantor",
+                             format_func=lambda c: (f"{names[c.upper()]} ({c})" if c.upper() in names else c)
+                             if c else "Semua kantor")
     kind = last.radio("Format", list(FORMAT_LABELS), format_func=FORMAT_LABELS.get, key="paparan_format")
     submitted = st.form_submit_button("Buat paparan", type="primary")
 

@@ -32,7 +32,7 @@ with st.form("tambah_pengguna", clear_on_submit=True):
     username = c1.text_input("Nama pengguna (huruf kecil, angka, titik, garis)")
     full_name = c2.text_input("Nama lengkap")
     role = c1.selectbox("Peran", allowed, index=allowed.index("kanwil"), format_func=ROLE_LABELS.get,
-                        key="tambah_peran")  # least power first
+                        key="tambah_peran", placeholder="Pilih peran")  # least power first
     nip = c2.text_input("NIP PK (18 digit, wajib untuk peran PK)") if "pk" in allowed else ""
     password = c1.text_input("Kata sandi awal (minimal 8 karakter)", type="password")
     if st.form_submit_button("Tambah"):
@@ -46,7 +46,7 @@ with st.form("tambah_pengguna", clear_on_submit=True):
 st.subheader("Nonaktifkan, aktifkan, atau setel ulang kata sandi")
 others = [u.nama_pengguna for u in users if u.nama_pengguna != me.nama_pengguna and u.peran in allowed]
 if others:
-    target = st.selectbox("Pengguna", others, key="pengguna_target")
+    target = st.selectbox("Pengguna", others, key="pengguna_target", placeholder="Pilih pengguna")
     chosen = next(u for u in users if u.nama_pengguna == target)
     c1, c2 = st.columns(2)
     if c1.button("Nonaktifkan" if chosen.aktif else "Aktifkan", key="ubah_aktif"):

@@ -214,7 +214,7 @@ st.caption(f"Jenis berkas: {', '.join(suffixes())}; paling besar {limit_mb} MB p
            "makronya tidak pernah dijalankan — hanya nilai sel yang dibaca. Berkas yang dilindungi kata sandi harus "
            "dibuka di Excel dan disimpan tanpa kata sandi lebih dulu.")
 kinds = [AUTO, *spec.LOAD_ORDER]
-choice = st.selectbox("Jenis data", kinds, key="unggah_jenis",
+choice = st.selectbox("Jenis data", kinds, key="unggah_jenis", placeholder="Pilih jenis data",
                       format_func=lambda k: "Kenali otomatis (disarankan)" if k == AUTO else kualitas.KIND_TITLES[k])
 kind = None if choice == AUTO else choice
 
@@ -295,7 +295,7 @@ else:
         left, right = st.columns([4, 1])
         newest = next(iter(options))  # a new load resets the choice to itself
         run_id = left.selectbox("Muat yang akan dibatalkan", list(options), format_func=options.get,
-                                key=f"unggah_pilih_batal_{newest}")
+                                key=f"unggah_pilih_batal_{newest}", placeholder="Pilih muatan")
         right.write("")
         if right.button("Batalkan", key="unggah_batalkan"):
             st.session_state["unggah_batal"] = run_id

@@ -350,9 +350,74 @@ def test_change_own_password(store, path):
     assert _fail(store, "analis", "analis-demo-2026") == WRONG
     assert store.login("analis", "sandi-baru-1") == analis
     assert [r for r in _log(path) if r[2] == "GANTI_SANDI"] == [
-        ("analis", "analis", "GANTI_SANDI", "ditolak: kata sandi lama salah"),
+        ("analis", "analis", "GANTI_SANDI", "ditolak: kata sandi lama salah (1x berturut-turut)"),
         ("analis", "analis", "GANTI_SANDI", None),
     ]
+
+
+def test_wrong_old_passwords_count_towards_the_login_lock(store, clock):
+    """An open session left unattended is not a way to guess the password: the fifth wrong one locks the account."""
+    analis = _as(store, "analis")
+    _fail(store, "analis")
+    _fail(store, "analis")  # two wrong logins, then three wrong old passwords in the form
+    for _ in range(2):
+        with pytest.raises(AccountError, match="^Kata sandi lama salah$") as err:
+            store.change_own_password(analis, "salah-sekali", "sandi-baru-1")
+        assert not isinstance(err.value, accounts.SessionEnded)
+    with pytest.raises(accounts.SessionEnded, match="^" + LOCKED_AT_T0 + "; sesi ini diakhiri$"):
+        store.change_own_password(analis, "salah-sekali", "sandi-baru-1")
+    assert _fail(store, "analis", "analis-demo-2026") == LOCKED_AT_T0  # the right password is locked out too
+    with pytest.raises(AccountError, match="coba lagi setelah 10:05$"):  # even the right old one, while locked
+        store.change_own_password(analis, "analis-demo-2026", "sandi-baru-1")
+    clock.advance(minutes=5)
+    store.change_own_password(analis, "analis-demo-2026", "sandi-baru-1")
+    assert store.users(_as(store, "operator"))[0].gagal_berturut == 0  # analis sorts first; a success clears it
+
+
+def test_a_right_old_password_clears_the_count(store):
+    analis = _as(store, "analis")
+    for _ in range(4):
+        with pytest.raises(AccountError):
+            store.change_own_password(analis, "salah-sekali", "sandi-baru-1")
+    store.change_own_password(analis, "analis-demo-2026", "sandi-baru-1")
+    with pytest.raises(AccountError) as err:  # the count starts again: one wrong is not the fifth
+        store.change_own_password(analis, "salah-lagi", "sandi-baru-2")
+    assert not isinstance(err.value, accounts.SessionEnded)
+
+
+def test_an_open_session_ends_when_its_account_changes(store):
+    op = _as(store, "operator")
+    kanwil, stamp = store.open_session("kanwil", "kanwil-demo-2026")
+    assert store.session_end_reason(kanwil, stamp) is None
+    assert store.session_stamp("kanwil") == stamp and store.session_stamp("tidak-ada") is None
+    assert stamp not in store.account_row("kanwil")["hash_sandi"]  # a digest, not a piece of the hash
+    store.reset_password(op, "kanwil", "sandi-baru-22")
+    assert store.session_end_reason(kanwil, stamp).startswith("Kata sandi akun Anda diubah atau disetel ulang")
+    kanwil, stamp = store.open_session("kanwil", "sandi-baru-22")
+    store.set_active(op, "kanwil", False)
+    assert store.session_end_reason(kanwil, stamp) == "Akun Anda dinonaktifkan; sesi diakhiri. Hubungi operator."
+    store.set_active(op, "kanwil", True)
+    assert store.session_end_reason(kanwil, stamp) is None
+    as_other_role = Account("kanwil", "kanwil", "analis", None, None, True)
+    assert store.session_end_reason(as_other_role, stamp) == "Peran atau data akun Anda diubah; silakan masuk lagi."
+    gone = Account("hilang", "hilang", "kanwil", None, None, True)
+    assert store.session_end_reason(gone, stamp) == "Akun Anda tidak ada lagi; sesi diakhiri."
+
+
+def test_changing_ones_password_ends_the_other_sessions_only(store):
+    analis, first = store.open_session("analis", "analis-demo-2026")
+    _, second = store.open_session("analis", "analis-demo-2026")
+    new = store.change_own_password(analis, "analis-demo-2026", "sandi-baru-1")
+    assert store.session_end_reason(analis, new) is None  # the session that changed it goes on
+    assert store.session_end_reason(analis, first) and store.session_end_reason(analis, second)
+
+
+def test_wrong_logins_elsewhere_do_not_end_an_open_session(store):
+    """Otherwise anyone who knows a user name could end that user's session by typing wrong passwords."""
+    analis, stamp = store.open_session("analis", "analis-demo-2026")
+    for _ in range(5):
+        _fail(store, "analis")
+    assert store.session_end_reason(analis, stamp) is None
 
 
 # -- audit ----------------------------------------------------------------------------------------------

@@ -63,7 +63,10 @@ def test_every_role_changes_its_own_password_in_the_sidebar(user):
     at = _login(user)
     assert [e.label for e in at.sidebar.expander] == ["Ubah kata sandi"]
     _change(at, PASSWORDS[user], NEW, NEW)
-    assert _messages(at) == (["Kata sandi Anda sudah diubah; pakai kata sandi baru saat masuk lagi."], [])
+    assert _messages(at) == (["Kata sandi Anda sudah diubah; sesi lain akun ini diakhiri. Pakai kata sandi baru saat "
+                              "masuk lagi."], [])
+    at.run()  # the next run re-checks the account: the session that changed the password goes on
+    assert not at.exception and at.session_state["akun"].nama_pengguna == user
     assert at.session_state["akun"].nama_pengguna == user  # still logged in
     assert _password_works(user, NEW) and not _password_works(user, PASSWORDS[user])
     kepala = Store().login("kepala", NEW if user == "kepala" else PASSWORDS["kepala"])
@@ -131,3 +134,34 @@ def test_the_user_page_offers_each_admin_only_what_it_may_manage(tmp_path):
                    "pengguna": ["analis", "kanwil", "operator", "pk1"], "isian NIP": True, "keterangan": [],
                    "tabel": everyone},
     }
+
+
+def test_five_wrong_old_passwords_lock_the_account_and_end_the_session():
+    at = _login("analis")
+    for _ in range(4):
+        _change(at, "salah-sekali", NEW, NEW)
+        assert _messages(at) == ([], ["Kata sandi lama salah"])
+    _change(at, "salah-sekali", NEW, NEW)
+    assert "akun" not in at.session_state
+    assert [w.value for w in at.warning][0].startswith("Akun terkunci karena 5 kali gagal masuk; coba lagi setelah ")
+    assert [w.value for w in at.warning][0].endswith("; sesi ini diakhiri")
+    assert at.text_input(key="masuk_nama")  # the login form
+    assert not _password_works("analis", PASSWORDS["analis"])  # locked
+
+
+@pytest.mark.parametrize("change", ["reset", "disable"])
+def test_an_open_session_ends_on_its_next_run_when_the_operator_changes_the_account(change):
+    at = _login("kanwil")
+    operator = Store().login("operator", PASSWORDS["operator"])
+    if change == "reset":
+        Store().reset_password(operator, "kanwil", NEW)
+    else:
+        Store().set_active(operator, "kanwil", False)
+    at.run()
+    assert not at.exception and "akun" not in at.session_state
+    assert [w.value for w in at.warning] == [
+        "Kata sandi akun Anda diubah atau disetel ulang; silakan masuk lagi dengan kata sandi baru."
+        if change == "reset" else "Akun Anda dinonaktifkan; sesi diakhiri. Hubungi operator."]
+    kepala = Store().login("kepala", PASSWORDS["kepala"])
+    ends = [r["keterangan"] for r in Store().audit_log(kepala) if r["aksi"] == "KELUAR"]
+    assert ends and ends[-1] == [w.value for w in at.warning][0]  # audited with its reason

@@ -104,20 +104,13 @@ def test_modebar_tooltips_match_the_plotly_dictionary():
     assert rules['.js-plotly-plot .plotly .modebar-btn[data-title="Download plot as a PNG"]'] == "display: none;"
 
 
-# Files of other sessions that still show Streamlit's "Choose an option" when a select box is emptied: strict, so
-# the mark must go once their owner adds placeholder=
-NO_PLACEHOLDER_YET = {"app.py", "anggaran.py", "hambatan.py", "laporan.py", "pengguna.py", "unggah.py"}
-
-
 def _select_calls(path: Path) -> list[ast.Call]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
             and n.func.attr in ("selectbox", "multiselect")]
 
 
-@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.xfail(
-    strict=True, reason="owned by another session: select boxes without placeholder=")) if p.name in NO_PLACEHOLDER_YET
-    else p for p in SOURCES], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
 def test_every_select_box_has_an_indonesian_placeholder(path):
     """Without placeholder= an emptied select box shows «Choose an option» / «Choose options»."""
     missing = [c.lineno for c in _select_calls(path) if "placeholder" not in {k.arg for k in c.keywords}]
