@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from etl import spec
-from etl.parse import MONTHS, RejectedCell, is_empty, parse_date
+from etl.parse import MONTHS, RejectedCell, is_empty, parse_bool, parse_date
 
 log = logging.getLogger(__name__)
 _BACKGROUND = ThreadPoolExecutor(max_workers=2, thread_name_prefix="baca-latar")  # work beside a reader (below)
@@ -567,8 +567,7 @@ def _csv_width(text: str, delim: str) -> int:
 
 # ----------------------------------------------------------------------------------------- Parquet
 def _known_header(name: object) -> bool:
-    key = spec.normalise_header(name)
-    return any(key in index for index in spec.HEADER_INDEX.values())
+    return any(spec.field_for_header(kind, name) for kind in spec.KINDS)
 
 
 def _parquet_reason(path: Path, exc: Exception) -> str:
@@ -748,11 +747,10 @@ def _match_row(grid: Grid, row: int, kind: str) -> dict[str, Column]:
     «Pembimbing Kemasyarakatan» is the PK's name («Nama Pembimbing Kemasyarakatan») when the client's «Nama» came
     first.
     """
-    index = spec.HEADER_INDEX[kind]
     matched: dict[str, Column] = {}
     for c, tries in enumerate(_row_candidates(grid, row)):
         for text in tries:
-            name = index.get(spec.normalise_header(text))
+            name = spec.field_for_header(kind, text)
             if name and name not in matched:
                 matched[name] = Column(name, c, text)
                 break
@@ -973,8 +971,67 @@ def _signature_start(values: list[object]) -> bool:
     return any(_SIGNATURE_START.match(v) or _is_place_date(v.strip()) for v in filled)
 
 
+MARKED_CHOICE = "lebih dari satu pilihan ditandai ({}); tandai satu saja"
+
+
+def _tick(value: object) -> bool | None:
+    """A cell of a column of choices: True ticked (✓, V, 1, Ya), False not (empty, X, 0, Tidak), None not a mark."""
+    if is_empty(value):
+        return False
+    flag, error, _ = parse_bool(value)
+    return None if error else flag
+
+
+def _fold_marked_choices(grid: Grid, kind: str, header_row: int, columns: dict[str, Column]) -> set[int]:
+    """Columns of choices under one group label («Jenis Kelamin» over «L | P», «Kehadiran» over «Hadir | Izin |
+    Sakit | Alpa») as the one column of their field: each row's value is the header of its ticked column.
+
+    The folded values replace the first column's cells; returns the positions of the other columns (read, not
+    unknown).
+    """
+    if header_row == 0 or grid.header_given or not grid.merged:
+        return set()
+    absorbed: set[int] = set()
+    cells = grid.cells
+    start = header_row + 1
+    while start < len(cells) and all(is_empty(v) for v in cells.iloc[start]):
+        start += 1
+    if start < len(cells) and _is_numbering(list(cells.iloc[start])):
+        start += 1  # the numbering row stays as it is, to be skipped
+    for name, column in columns.items():
+        f = spec.KINDS[kind].field(name)
+        if f.parser != spec.VOCAB:
+            continue
+        span = next((m for m in grid.merged if m[0] == (header_row - 1, column.position) and m[1][0] == header_row - 1
+                     and m[1][1] > m[0][1]), None)
+        if span is None:
+            continue
+        positions = range(column.position, min(span[1][1], cells.shape[1] - 1) + 1)
+        labels = [_text(cells.iat[header_row, c]) for c in positions]
+        index = spec.VOCAB_INDEX[f.vocab]
+        if len(labels) < 2 or not all(label and spec.vocabulary_key(label) in index for label in labels):
+            continue
+        block = cells.iloc[start:, list(positions)].to_numpy(dtype=object, copy=True)
+        for i, row in enumerate(block):
+            ticks = [_tick(v) for v in row]
+            if None in ticks:  # other text (a total, a signature line, a value typed in): left as it is
+                continue
+            ticked = [labels[k] for k, t in enumerate(ticks) if t]
+            if len(ticked) > 1:
+                row[0] = RejectedCell(" | ".join(_text(v) for v in row), MARKED_CHOICE.format(" dan ".join(ticked)))
+            else:
+                row[0] = ticked[0] if ticked else None
+            row[1:] = None
+        for k, c in enumerate(positions):
+            cells.iloc[start:, c] = block[:, k]
+        absorbed.update(positions[1:])
+        grid.__dict__.pop("_candidates", None)
+    return absorbed
+
+
 def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column]) -> Table:
     """The data rows under the header: blank, numbering, total and signature rows dropped."""
+    absorbed = _fold_marked_choices(grid, kind, header_row, columns)
     body = grid.cells.to_numpy(dtype=object)[header_row + 1:]  # a view: the grid is one block of objects
     row_numbers = np.arange(header_row + 1, len(grid.cells)) + grid.first_row
     positions = [c.position for c in columns.values()]
@@ -1010,21 +1067,19 @@ def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column]) ->
             keep |= overflow
     values = _raw_values(body, columns)
     rows = np.flatnonzero(keep)
-    known = {c.position for c in columns.values()}
+    known = {c.position for c in columns.values()} | absorbed
     header_cells = _row_candidates(grid, header_row)
     seen_fields = set()
-    index = spec.HEADER_INDEX[kind]
     for c, tries in enumerate(header_cells):
         if c in known or not tries:
             continue
         text = tries[0]
-        name = next((index.get(spec.normalise_header(t)) for t in tries if index.get(spec.normalise_header(t))),
-                    None)
+        name = next(filter(None, (spec.field_for_header(kind, t) for t in tries)), None)
         if name and name not in seen_fields:
             warnings.append({"row": int(header_row + grid.first_row), "column": text, "value": text,
                              "message": f"kolom kedua untuk {name} diabaikan (yang dipakai: "
                                         f"'{columns[name].header}')"})
-        elif spec.normalise_header(text) not in IGNORED_HEADERS and not name:
+        elif spec.header_key(text) not in IGNORED_HEADERS and not name:
             warnings.append({"row": int(header_row + grid.first_row), "column": text, "value": text,
                              "message": "kolom tidak dikenal, diabaikan"})
     coded = {name: (factorized[c.position][0][keep], factorized[c.position][1]) for name, c in columns.items()}

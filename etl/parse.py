@@ -15,7 +15,9 @@ from etl import spec
 Parsed = tuple[object, str | None, str | None]
 EMPTY: Parsed = (None, None, None)
 
-_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
+_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f\u3000]+")
+# Full-width forms (１２７１…, typed with an East Asian input method or pasted from a PDF) as the ASCII they show
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _EMPTY_MARKS = {"", "-", "–", "—", "--", "n/a", "N/A", "#N/A"}
 
 MONTHS = {
@@ -93,6 +95,8 @@ def clean_text(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     text = _SPACES.sub(" ", str(value))
+    if not text.isascii():
+        text = text.translate(_FULL_WIDTH)
     return text.strip(" \r\n\t")
 
 
@@ -504,7 +508,7 @@ def parse_vocab(value: object, vocab: str) -> Parsed:
         return EMPTY
     text = clean_text(value)
     index = spec.VOCAB_INDEX[vocab]
-    code = index.get(spec.normalise_code(text))
+    code = index.get(spec.vocabulary_key(text))
     if code is None and "(" in text:
         code = index.get(spec.normalise_code(text.split("(")[0]))
     if code is None:

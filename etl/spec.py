@@ -1,6 +1,7 @@
 """The data dictionary of DATA.md as Python: kinds, fields, accepted headers and vocabularies."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field as dc_field
 
@@ -141,10 +142,11 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
         "KUNJUNGAN_RUMAH": ("Home Visit", "Kunjungan"),
     },
     "status_hadir": {
-        "HADIR": ("H", "Ya", "Hadir Tepat Waktu"),
+        "HADIR": ("H", "Ya", "Hadir Tepat Waktu", "✓", "✔", "√"),
         "TERLAMBAT": ("Telat", "Hadir Terlambat"),
         "IZIN": ("Ijin", "I", "Sakit", "S", "Izin/Sakit"),
-        "TIDAK_HADIR": ("Alpa", "Alpha", "Alfa", "A", "Mangkir", "Tidak", "Absen", "Tanpa Keterangan"),
+        "TIDAK_HADIR": ("Alpa", "Alpha", "Alfa", "A", "Mangkir", "Tidak", "Absen", "Tanpa Keterangan", "TH",
+                        "Tdk Hadir", "Tidak Datang"),
     },
     "jenis_mitra": {
         "PERUSAHAAN": ("PT", "CV", "Perusahaan Swasta", "Badan Usaha"),
@@ -218,7 +220,7 @@ KATEGORI_PIDANA_KATA: tuple[tuple[str, str], ...] = (
     ("narkotika", "Narkotika"), ("narkoba", "Narkotika"), ("sabu", "Narkotika"),
     ("ganja", "Narkotika"), ("uu 35/2009", "Narkotika"), ("35 tahun 2009", "Narkotika"),
     ("curi", "Pencurian"), ("362", "Pencurian"), ("363", "Pencurian"),
-    ("tipu", "Penipuan/Penggelapan"), ("gelap", "Penipuan/Penggelapan"),
+    ("tipu", "Penipuan/Penggelapan"), ("nipu", "Penipuan/Penggelapan"), ("gelap", "Penipuan/Penggelapan"),
     ("372", "Penipuan/Penggelapan"), ("378", "Penipuan/Penggelapan"),
     ("aniaya", "Penganiayaan/Kekerasan"), ("kekerasan", "Penganiayaan/Kekerasan"),
     ("kdrt", "Penganiayaan/Kekerasan"), ("351", "Penganiayaan/Kekerasan"),
@@ -260,7 +262,7 @@ KINDS: dict[str, Kind] = {
             F("no_register", REGISTER, ("No. Register", "Nomor Registrasi", "No Reg", "No. Registrasi Klien",
                                         "Nomor Register", "No. Reg")),
             F("nik", NIK, ("NIK", "No. KTP", "Nomor Induk Kependudukan")),
-            F("nama", TEXT, ("Nama", "Nama Klien", "Nama Lengkap")),
+            F("nama", TEXT, ("Nama", "Nama Klien", "Nama Lengkap", "Nama Klien Pemasyarakatan")),
             F("jenis_kelamin", VOCAB, ("Jenis Kelamin", "JK", "L/P"), "jenis_kelamin"),
             F("tanggal_lahir", TTL, ("Tanggal Lahir", "Tgl Lahir", "TTL", "Tempat, Tanggal Lahir",
                                      "Tempat/Tanggal Lahir", "Tempat Tanggal Lahir")),
@@ -282,7 +284,8 @@ KINDS: dict[str, Kind] = {
             F("tanggal_mulai_bimbingan", DATE, ("Tanggal Mulai Bimbingan", "Tgl Mulai", "Tanggal Bebas/Keluar",
                                                 "Tanggal Mulai", "Tgl Mulai Bimbingan")),
             F("tanggal_akhir_bimbingan", DATE, ("Tanggal Akhir Bimbingan", "Tanggal Ekspirasi",
-                                                "Akhir Masa Bimbingan", "Tgl Akhir Bimbingan", "Tanggal Akhir")),
+                                                "Akhir Masa Bimbingan", "Tgl Akhir Bimbingan", "Tanggal Akhir",
+                                                "Tanggal Berakhir", "Tanggal Selesai Bimbingan")),
             # «Nama», «NIP» under the group label «Pembimbing Kemasyarakatan» read «Nama Pembimbing Kemasyarakatan»
             F("pk_nama", TEXT, ("Pembimbing Kemasyarakatan", "PK", "Nama PK", "Nama Pembimbing Kemasyarakatan",
                                 "Nama Pembimbing")),
@@ -390,7 +393,7 @@ KINDS: dict[str, Kind] = {
             F("faktor", VOCAB, ("Faktor",), "faktor"),
             F("sumber", VOCAB, ("Sumber",), "sumber_hambatan"),
             F("kategori", VOCAB, ("Kategori", "Kategori Hambatan", "Jenis Hambatan"), "kategori_hambatan"),
-            F("uraian", TEXT, ("Uraian", "Keterangan", "Hambatan")),
+            F("uraian", TEXT, ("Uraian", "Keterangan", "Hambatan", "Uraian Hambatan")),
             F("kode_program", CODE, ("Kode Program", "Program")),
             F("kode_mitra", CODE, ("Kode Mitra", "Mitra")),
             F("no_register", REGISTER, ("No. Register", "Nomor Registrasi", "No Reg", "Nomor Register")),
@@ -418,14 +421,69 @@ def header_index(kind: Kind) -> dict[str, str]:
 
 HEADER_INDEX: dict[str, dict[str, str]] = {name: header_index(k) for name, k in KINDS.items()}
 
+# Abbreviations offices write in headers («Tgl. Lapor», «Jns Integrasi», «No. Reg», «Ket.»): a header is also
+# compared with each word written out, so every accepted header accepts its abbreviated spellings too.
+HEADER_ABBREVIATIONS: dict[str, str] = {
+    "tgl": "tanggal", "jns": "jenis", "no": "nomor", "nmr": "nomor", "reg": "register", "registrasi": "register",
+    "ket": "keterangan", "thn": "tahun", "bln": "bulan", "jml": "jumlah", "jmlh": "jumlah", "kab": "kabupaten",
+    "kec": "kecamatan", "pddk": "pendidikan",
+}
+
+
+def header_key(text: object) -> str:
+    """A header with its abbreviated words written out, then normalised: «Tgl. Lapor» and «Tanggal Lapor» agree."""
+    if text is None:
+        return ""
+    s = re.sub(r"\([^)]*\)", " ", str(text).lower())
+    words = re.findall(r"[0-9a-z]+", s)
+    return "".join(HEADER_ABBREVIATIONS.get(w, w) for w in words)
+
+
+def _key_index(kind: Kind) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for f in kind.fields:
+        for h in f.accepted:
+            index.setdefault(header_key(h), f.name)
+    return index
+
+
+HEADER_KEY_INDEX: dict[str, dict[str, str]] = {name: _key_index(k) for name, k in KINDS.items()}
+
+
+def _listed_values(kind: Kind, text: str) -> str | None:
+    """The vocabulary field whose values the header lists («PB/CB/CMB/Asimilasi», «L / P»), or None."""
+    parts = [p.strip() for p in re.split(r"[/|]", text)]
+    if len(parts) < 2 or not all(parts):
+        return None
+    found = {f.name for f in kind.fields if f.parser == VOCAB
+             and all(vocabulary_key(p) in VOCAB_INDEX[f.vocab] for p in parts)}
+    return found.pop() if len(found) == 1 else None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def field_for_header(kind: str, text: object) -> str | None:
+    """The field of a kind a header names: exactly (DATA.md §0), else with its abbreviations written out, else the
+    vocabulary field whose values it lists; None when it names none."""
+    name = HEADER_INDEX[kind].get(normalise_header(text))
+    if name is None:
+        name = HEADER_KEY_INDEX[kind].get(header_key(text))
+    if name is None and isinstance(text, str) and ("/" in text or "|" in text):
+        name = _listed_values(KINDS[kind], text)
+    return name
+
 
 def vocabulary_index(name: str) -> dict[str, str]:
     """Normalised spelling → code, for one vocabulary."""
     index: dict[str, str] = {}
     for code, synonyms in VOCABULARIES[name].items():
         for spelling in (code, *synonyms):
-            index.setdefault(normalise_code(spelling), code)
+            index.setdefault(vocabulary_key(spelling), code)
     return index
+
+
+def vocabulary_key(text: str) -> str:
+    """normalise_code, except that a value of symbols only (✓, √) is its own key rather than empty."""
+    return normalise_code(text) or str(text).strip()
 
 
 VOCAB_INDEX: dict[str, dict[str, str]] = {name: vocabulary_index(name) for name in VOCABULARIES}
