@@ -36,6 +36,14 @@ _BULK = '[data-testid="stMultiSelectDropdown"] [role="option"]'
 _TOOL = 'body:has([data-testid="stElementToolbarButton"] button'  # + the button's label, then ":is(:hover, …))"
 _TIP = '[data-testid="stTooltipContent"] p'
 _ON = ':is(:hover, :focus-visible))'
+_MENU = '[data-testid="stDataFrameColumnMenu"] [role="menu"]'
+_SEEN = '[data-testid="stDataFrameColumnVisibilityMenu"]'
+_CHIP = 'body:has([data-testid="stTooltipErrorHoverTarget"]:hover > [data-testid="stFileChip"][aria-invalid="true"]'
+_CHIP_TIP = '[data-testid="stTooltipErrorContent"]'
+# the file types the loader reads (etl.extract.suffixes(), tests/test_tampilan_pengguna.py): a refused file of one of
+# these types was refused for its size
+_READ = ('[aria-label*=".xlsx, " i], [aria-label*=".xlsm, " i], [aria-label*=".xls, " i], [aria-label*=".xlsb, " i], '
+         '[aria-label*=".ods, " i], [aria-label*=".csv, " i], [aria-label*=".parquet, " i]')
 WIDGET_TEXTS_CSS = f"""<style>
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
@@ -43,6 +51,16 @@ WIDGET_TEXTS_CSS = f"""<style>
 [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {{
   content: "atau seret berkas ke kotak ini"; font-size: 0.875rem; }}
+/* A chosen file's chip: its size is English-style ("14.5KB", a text CSS cannot rewrite), so it is hidden; the Unggah
+   page lists each file with its size in Indonesian. A file the browser refused (a type the loader does not read, or
+   over server.maxUploadSize) never reaches the app: its chip turns red and its tooltip says why, in Indonesian. */
+[data-testid="stFileChip"] [data-testid="stFileChipName"] + div {{ display: none; }}
+{_CHIP}) {_CHIP_TIP} {{ font-size: 0; }}
+{_CHIP}) {_CHIP_TIP}::after {{ font-size: 0.875rem;
+  content: "Jenis berkas ini tidak dapat dibaca; yang diterima: .xlsx, .xlsm, .xls, .xlsb, .ods, .csv, .parquet"; }}
+{_CHIP}:is({_READ})) {_CHIP_TIP}::after {{
+  content: "Berkas ini melebihi batas ukuran per berkas (lihat keterangan di bawah kotak unggah)"; }}
+{_CHIP}[role="button"]) {_CHIP_TIP}::after {{ content: "Unggahan berkas ini gagal; klik berkas untuk mencoba lagi"; }}
 {_LIST}[data-empty="true"] [role="option"] > span,
 {_BULK}:is([data-key="__select_all__"], [data-key="__select_matches__"]) > div {{
   font-size: 0; visibility: hidden; }}
@@ -65,6 +83,10 @@ WIDGET_TEXTS_CSS = f"""<style>
   content: "Tekan Ctrl+Enter untuk menerapkan"; }}
 [data-testid="stForm"] [data-testid="stTextArea"] [data-testid="InputInstructions"] > span:first-child::after {{
   content: "Tekan Ctrl+Enter untuk mengirim"; }}
+/* A key figure's note beside its change (st.metric delta_description, e.g. «dibanding s.d. November 2025») is one
+   line cut off with "…" in a quarter-width column on a 1366-pixel screen: it wraps instead. */
+[data-testid="stMetricDeltaDescription"] [data-testid="stCaptionContainer"],
+[data-testid="stMetricDeltaDescription"] p {{ white-space: normal; text-overflow: clip; }}
 /* The ⋮ menu (toolbarMode "viewer"): Print in Indonesian; Record screen (an English dialog) and the "Made with
    Streamlit" line below the items hidden. */
 [data-testid="stMainMenuItem-print"] [data-testid="stMainMenuItemLabel"] {{ font-size: 0; }}
@@ -85,6 +107,32 @@ WIDGET_TEXTS_CSS = f"""<style>
 {_TOOL}:is([aria-label="Fullscreen"], [aria-label^="Fullscreen: "]){_ON} {_TIP}::after {{ content: "Layar penuh"; }}
 {_TOOL}:is([aria-label="Close fullscreen"], [aria-label^="Close fullscreen: "]){_ON} {_TIP}::after {{
   content: "Tutup layar penuh"; }}
+/* A table's column menu (the ⋮ on a column header; static/js DataFrame*.js). Its items have no ids, only an order:
+   the header (type icon, name, copy button); Sort ascending, Sort descending and a divider when the column can be
+   sorted; Statistics and Format, each in a role="presentation" wrapper, for some column kinds; Autosize; Pin or Unpin
+   column (one place for two texts); Hide column. Sort, Autosize and Hide read Indonesian. Hidden: Statistics (English
+   figures, also over the stand-ins of hidden small numbers), Format (dollar, euro, yen…), Pin/Unpin, the copy button
+   and the English tooltip of the type icon. With sorting, the menu has ≥ 7 children; without, ≤ 6. */
+{_MENU} > [role="presentation"], {_MENU} > [role="menuitem"]:nth-last-child(2),
+{_MENU} button[aria-label="Copy column name"] {{ display: none; }}
+{_MENU} > div:first-child > div:first-child {{ pointer-events: none; }}
+{_MENU} > [role="menuitem"] {{ font-size: 0; }}
+{_MENU} > [role="menuitem"]::after {{ font-size: 0.875rem; }}
+{_MENU} > [role="menuitem"]:nth-child(2):nth-last-child(n+6)::after {{ content: "Urutkan naik"; }}
+{_MENU} > [role="menuitem"]:nth-child(3):nth-last-child(n+5)::after {{ content: "Urutkan turun"; }}
+{_MENU} > [role="menuitem"]:nth-last-child(3)::after {{ content: "Sesuaikan lebar kolom"; }}
+{_MENU} > [role="menuitem"]:nth-last-child(1)::after {{ content: "Sembunyikan kolom"; }}
+/* The show/hide columns list: "Select all" in Indonesian; the "(index)" row (every table hides its index) left out. */
+{_SEEN} label:has(> input[aria-label="(index)"]) {{ display: none; }}
+{_SEEN} input[aria-label="Select all"] ~ span:last-child {{ font-size: 0; }}
+{_SEEN} input[aria-label="Select all"] ~ span:last-child::after {{ content: "Pilih semua"; font-size: 0.875rem; }}
+/* The table's search bar: "Type to search", then "N results" / "1 of N results" (a count CSS cannot rewrite): an
+   Indonesian hint instead; the arrows are disabled exactly when nothing matches. */
+[data-testid="stDataFrame"] .gdg-search-status label, [data-testid="search-result-area"] {{ font-size: 0; }}
+[data-testid="stDataFrame"] .gdg-search-status label::after {{ content: "Ketik kata yang dicari"; font-size: 0.75rem; }}
+[data-testid="search-result-area"]::after {{ content: "Yang cocok disorot; pindah dengan panah"; font-size: 0.75rem; }}
+.gdg-search-bar:has(button[aria-label="Next Result"]:disabled) [data-testid="search-result-area"]::after {{
+  content: "Tidak ada yang cocok"; }}
 /* Plotly's modebar tooltips are CSS (content: attr(data-title)). Charts drawn with analytics.charts.PLOTLY_CONFIG
    get Indonesian titles from plotly itself; these cover a chart drawn with another config and Streamlit's own
    fullscreen button, with the same words. The image download is an export outside the audit log: not offered. */

@@ -66,6 +66,18 @@ def change(delta, decimals: int = 0) -> str:
     return f"{sign}{number(abs(delta), decimals)}"
 
 
+def size(n_bytes: int) -> str:
+    """A file size the Indonesian way, 1 KB = 1024 bytes: 14475 → '14,1 KB', 10099753 → '9,6 MB', 900 → '900 B'."""
+    if n_bytes < 1024:
+        return f"{number(n_bytes)} B"
+    value, unit = n_bytes / 1024, "KB"
+    for bigger in ("MB", "GB"):
+        if round(value, 1) < 1024:
+            break
+        value, unit = value / 1024, bigger
+    return f"{number(value, 1)} {unit}"
+
+
 def code(value: str | None) -> str:
     """A vocabulary code as words: 'INSTANSI_PEMERINTAH' → 'Instansi Pemerintah', 'PB' stays 'PB'."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -5,7 +5,7 @@ import streamlit as st
 
 from analytics import charts, format as fmt, ringkasan
 from analytics.viewer import figures_scope, left_out
-from ui import audit_view_once, cached, context, download, guard
+from ui import PLOTLY_CONFIG, audit_view_once, cached, context, download, guard
 
 PAGE = "Ringkasan"
 guard("ringkasan")
@@ -38,7 +38,7 @@ st.caption("Arahkan kursor ke tanda tanya pada tiap angka untuk definisinya (DAT
 
 trend = cached(ringkasan.compliance_trend)(ctx.filters, ctx.viewer)
 if not trend.empty:
-    st.plotly_chart(charts.compliance_trend(trend), config={"displaylogo": False}, width="stretch")
+    st.plotly_chart(charts.compliance_trend(trend), config=PLOTLY_CONFIG, width="stretch")
     st.caption(f"Apa yang ditampilkan: wajib lapor yang hadir atau terlambat (dan yang tepat waktu saja) ÷ semua "
                f"wajib lapor terjadwal, per bulan, 12 bulan s.d. akhir periode; siapa yang dihitung: klien sesuai "
                f"saringan. Data s.d. {fmt.date(ctx.as_of)}.")
