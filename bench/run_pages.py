@@ -85,10 +85,10 @@ RECORDER: Recorder | None = None
 _frame = adb.frame
 
 
-def _timed_frame(sql, params=None, db_path=None):
+def _timed_frame(sql, params=None, db_path=None, **kwargs):  # kwargs: whatever else db.frame takes (tables=)
     start = time.perf_counter()
     try:
-        return _frame(sql, params, db_path)
+        return _frame(sql, params, db_path, **kwargs)
     finally:
         if RECORDER is not None:
             RECORDER.sql.append((RECORDER.current or "?", sql, params, time.perf_counter() - start))
