@@ -51,13 +51,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.role:
         print(json.dumps(role(args.db, args.horizon)))
         return 0
+    if not args.db.exists():
+        print(f"basis data {args.db} tidak ada: buat dengan `python bench/run.py --scale national --only pages` "
+              "(data nasional, beberapa menit) atau pakai --db data/bapas.duckdb", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "BAPAS_FOLDER_MODEL": str(Path(tmp) / "model"), "BAPAS_KUNCI_MODEL": secrets.token_hex(32),
                "BAPAS_CONFIG": str(Path(tmp) / "tidak-ada.toml"), "BAPAS_AKSES": str(Path(tmp) / "akses.sqlite")}
         results = {}
         for name in ("pertama", "kedua"):
             done = subprocess.run([sys.executable, __file__, "--db", str(args.db), "--horizon", str(args.horizon),
-                                   "--role", name], env=env, capture_output=True, text=True, check=True, cwd=ROOT)
+                                   "--role", name], env=env, capture_output=True, text=True, cwd=ROOT)
+            if done.returncode:
+                print(f"proses {name} gagal (kode {done.returncode}):\n{done.stderr[-2000:]}", file=sys.stderr)
+                return 1
             results[name] = json.loads(done.stdout.strip().splitlines()[-1])
             print(name, results[name], flush=True)
     first, second = results["pertama"], results["kedua"]

@@ -121,7 +121,8 @@ def _load(args) -> int:
         why = ("berkas ditolak seluruhnya, alasannya di atas" if whole and whole == len(report["files"]) else
                "semua baris ditolak, atau tidak ada baris data")
         print(f"tidak ada baris yang dapat dimuat ({why}); basis data tidak diubah", file=sys.stderr)
-        return 1
+    # DESIGN.md: 0 when every file loaded, rejected rows included (a file whose every row is rejected, or an empty
+    # template, is reported as loaded with 0 rows); 1 only when a file was rejected whole
     return 1 if any(f["status"] == "rejected" for f in report["files"]) else 0
 
 
