@@ -46,6 +46,12 @@ _NUMBERING = re.compile(r"^\(?(\d+)\)?$")
 IGNORED_HEADERS = {"no", "nourut", "nomor", "nomorurut"}
 
 
+def _client_name(kind: str, tries: list[str]) -> bool:
+    """A client's name beside the register on a sheet of another kind («Nama Klien» on attendance): a reading aid
+    every office keeps there, not an unknown column to warn about (the name itself comes from Data Klien)."""
+    return kind != "klien" and any(spec.field_for_header("klien", t) == "nama" for t in tries)
+
+
 class ExtractError(Exception):
     """A file or sheet that cannot be read as a table; the message is for the user (Indonesian)."""
 
@@ -1079,7 +1085,7 @@ def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column]) ->
             warnings.append({"row": int(header_row + grid.first_row), "column": text, "value": text,
                              "message": f"kolom kedua untuk {name} diabaikan (yang dipakai: "
                                         f"'{columns[name].header}')"})
-        elif spec.header_key(text) not in IGNORED_HEADERS and not name:
+        elif not name and spec.header_key(text) not in IGNORED_HEADERS and not _client_name(kind, tries):
             warnings.append({"row": int(header_row + grid.first_row), "column": text, "value": text,
                              "message": "kolom tidak dikenal, diabaikan"})
     coded = {name: (factorized[c.position][0][keep], factorized[c.position][1]) for name, c in columns.items()}

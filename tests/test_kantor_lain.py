@@ -265,3 +265,16 @@ def test_makassar_obstacle_log_keeps_its_description(tmp_path, db):
     assert [w["column"] for w in entry["warnings"]] == ["Catatan"]
     assert query(db, "select tanggal, faktor, kategori, uraian, status from hambatan") == [
         (D(2025, 2, 5), "INTERNAL", "ANGGARAN_TERBATAS", "Honor narasumber belum cair", "DITANGANI")]
+
+
+def test_a_client_name_beside_the_register_is_not_warned_about(tmp_path):
+    """«Nama Klien» on an attendance sheet is a reading aid, not an unknown column; «Alamat» still is."""
+    from etl.extract import find_header, read_grids, table
+    path = tmp_path / "hadir.csv"
+    path.write_text("No. Register;Nama Klien;Tanggal;Jenis Kegiatan;Kehadiran;Alamat\n"
+                    "PB-1;Budi;02/01/2025;Wajib Lapor;Hadir;Jl. Mawar\n", encoding="utf-8")
+    [grid] = read_grids(path)
+    kind, row, columns = find_header(grid, "kehadiran")
+    warned = [w["column"] for w in table(grid, kind, row, columns).warnings
+              if w["message"] == "kolom tidak dikenal, diabaikan"]
+    assert warned == ["Alamat"]
