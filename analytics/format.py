@@ -140,13 +140,18 @@ TEMPLATE = go.layout.Template(layout=dict(
 pio.templates["bapas"] = TEMPLATE
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~$])")  # $: Streamlit reads $…$ as a formula
+
+
+def plain(text: object) -> str:
+    """Text shown as itself inside Markdown (a file or partner name with * _ [ ] $ …), not as formatting."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 def markdown_table(frame, right: tuple[str, ...] = ()) -> str:
     """A small table as Markdown: it takes the width its sentences need (st.table wraps every cell at 25rem)."""
     def cell(value) -> str:
-        return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value)).replace("\n", " ")
+        return plain(value).replace("\n", " ")
 
     header = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
     rule = "|" + "|".join("--:" if c in right else ":--" for c in frame.columns) + "|"

@@ -410,12 +410,13 @@ LOAD_ORDER = ("klien", "mitra", "program", "kehadiran", "anggaran", "hambatan")
 LINEAGE = ("sumber_file", "sumber_sheet", "sumber_baris", "dimuat_pada", "id_muat")
 
 
-def header_index(kind: Kind) -> dict[str, str]:
-    """Normalised accepted header → field name, for one kind."""
+def header_index(kind: Kind, key=None) -> dict[str, str]:
+    """Normalised accepted header → field name, for one kind; key: the normalisation (normalise_header)."""
+    key = key or normalise_header
     index: dict[str, str] = {}
     for f in kind.fields:
         for h in f.accepted:
-            index.setdefault(normalise_header(h), f.name)
+            index.setdefault(key(h), f.name)
     return index
 
 
@@ -439,15 +440,7 @@ def header_key(text: object) -> str:
     return "".join(HEADER_ABBREVIATIONS.get(w, w) for w in words)
 
 
-def _key_index(kind: Kind) -> dict[str, str]:
-    index: dict[str, str] = {}
-    for f in kind.fields:
-        for h in f.accepted:
-            index.setdefault(header_key(h), f.name)
-    return index
-
-
-HEADER_KEY_INDEX: dict[str, dict[str, str]] = {name: _key_index(k) for name, k in KINDS.items()}
+HEADER_KEY_INDEX: dict[str, dict[str, str]] = {name: header_index(k, header_key) for name, k in KINDS.items()}
 
 
 def _listed_values(kind: Kind, text: str) -> str | None:

@@ -210,8 +210,7 @@ uploads = st.file_uploader(
     "Seret berkas ke sini atau klik untuk memilih (boleh beberapa sekaligus)", type=TYPES,
     accept_multiple_files=True, key=f"unggah_berkas_{st.session_state.get('unggah_putaran', 0)}")
 if uploads:  # the uploader's own chips shorten long names and give sizes English-style (app.py hides those)
-    shown = [re.sub(r"([\\`*_{}\[\]()<>#+!|~$])", r"\\\1", u.name) for u in uploads]  # a name, not Markdown
-    st.caption("Berkas terpilih: " + "; ".join(f"{n} ({fmt.size(u.size)})" for n, u in zip(shown, uploads)) + ".")
+    st.caption("Berkas terpilih: " + "; ".join(f"{fmt.plain(u.name)} ({fmt.size(u.size)})" for u in uploads) + ".")
 st.caption(f"Jenis berkas: {', '.join(suffixes())}; paling besar {limit_mb} MB per berkas. Berkas bertanda merah "
            "ditolak peramban dan tidak ikut diperiksa (arahkan kursor ke berkas itu untuk alasannya, lalu hapus "
            "dengan tanda ×). "

@@ -163,7 +163,7 @@ def test_model_card_case_table_gives_its_reasons_the_width_they_need(page, offic
     assert lines[1] == "|:--|--:|"  # the counts aligned right
     report = risk.validate(db_path=office).report
     assert lines[2] == f"| Dipakai untuk pelatihan dan validasi | {risk.fmt.number(report['n'])} |"
-    assert f"| {risk.EXCLUSIONS['kehadiran_tidak_tercatat']} |" in table
+    assert f"| {risk.fmt.plain(risk.EXCLUSIONS['kehadiran_tidak_tercatat'])} |" in table  # shown as text
     assert lines[-1].startswith("| Jumlah kasus yang sudah mulai bimbingan | ")
     assert not [t for t in at.table if "Keterangan" in t.value.columns]
     assert not [t for t in _tables(at) if {"Keterangan", "Kasus"} <= set(t.columns)]  # no grid cutting text off

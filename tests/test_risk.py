@@ -348,6 +348,8 @@ AFTER_IDENTITY = ["Jumlah sinyal", "Sinyal", "Kategori model", "Risiko model", "
      "| Keterangan | Kasus |\n|:--|--:|\n| Dipakai untuk pelatihan dan validasi | 2.532 |\n| Jumlah | 5.500 |"),
     (pd.DataFrame({"A": ["<10", "a | b", "*x*_y_"], "B": [1, 2, 3]}), (),  # Markdown and HTML stay text
      "| A | B |\n|:--|:--|\n| \\<10 | 1 |\n| a \\| b | 2 |\n| \\*x\\*\\_y\\_ | 3 |"),
+    (pd.DataFrame({"A": ["Rp$5 dan $6 (kira-kira)"]}), (),  # Streamlit reads $…$ as a formula
+     "| A |\n|:--|\n| Rp\\$5 dan \\$6 \\(kira-kira\\) |"),
 ])
 def test_markdown_table(frame, right, expected):
     assert fmt.markdown_table(frame, right) == expected
