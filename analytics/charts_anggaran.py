@@ -32,10 +32,29 @@ def money_scale(largest) -> tuple[float, str, str]:
     return 1, "", "rupiah"
 
 
-def _money_axis(largest, title: str) -> tuple[dict, float]:
+def nice_top(value: float, ticks: int = 5) -> tuple[float, float]:
+    """The axis end at a tick just past value, and the tick step (1, 2, 2.5 or 5 × 10^k), about `ticks` steps."""
+    if not value or value <= 0 or math.isnan(value):
+        return 1.0, 0.2
+    raw = value / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    return math.ceil(value / step - 1e-9) * step, step
+
+
+def _money_axis(largest, title: str, room: float = 1.0) -> tuple[dict, float]:
+    """A money axis from 0 to a labelled tick past the longest bar (× room, for text beside the bars)."""
     divisor, suffix, words = money_scale(largest)
+    top, step = nice_top(_number(largest) / divisor * room)
     return dict(title=f"{title} ({words})", tickprefix="Rp ", ticksuffix=suffix, tickformat=",~f",
-                rangemode="tozero"), divisor
+                range=[0, top], dtick=step, tick0=0, ticklabeloverflow="allow"), divisor
+
+
+END_LABEL_MARGIN = 48  # px right of a horizontal money axis, so the label of its end tick is not cut off
+
+
+def _number(value) -> float:
+    return 0.0 if value is None or pd.isna(value) else abs(float(value))
 
 
 def _height(rows: int) -> int:
@@ -53,7 +72,7 @@ def _max(*series: pd.Series) -> float:
 
 def pagu_vs_realisasi(frame: pd.DataFrame, tahun: int, sampai: int) -> go.Figure:
     """Per account: the pagu as a wide light bar, the realisation over it, absorption % at its end."""
-    axis, divisor = _money_axis(_max(frame["pagu"], frame["realisasi"]), "Rupiah")
+    axis, divisor = _money_axis(_max(frame["pagu"], frame["realisasi"]), "Rupiah", room=1.08)  # room for the % beside a bar
     labels = [f"{a} (melebihi pagu)" if over else a for a, over in zip(frame["akun"], frame["melebihi_pagu"])]
     figure = go.Figure()
     figure.add_bar(y=labels, x=_values(frame["pagu"], divisor), orientation="h", name="Pagu",
@@ -68,7 +87,7 @@ def pagu_vs_realisasi(frame: pd.DataFrame, tahun: int, sampai: int) -> go.Figure
     if frame["melebihi_pagu"].any():
         figure.add_bar(y=[None], x=[None], orientation="h", name="Realisasi melebihi pagu", marker_color=OVER_COLOUR)
     figure.update_layout(template="bapas", title=f"Pagu dan realisasi per akun belanja, TA {tahun}",
-                         barmode="overlay", height=_height(len(frame)), xaxis=axis,
+                         barmode="overlay", height=_height(len(frame)), xaxis=axis, margin_r=END_LABEL_MARGIN,
                          yaxis=dict(title="Akun belanja", autorange="reversed", automargin=True))
     return figure
 
@@ -120,7 +139,7 @@ _LABEL_PX = 20  # a 13 px label with its background box
 
 def monthly_plan_vs_realisation(frame: pd.DataFrame, tahun: int, mean_deviation: float | None) -> go.Figure:
     """Monthly realisation bars against the plan (RPD) line; below, the deviation with the 10% line and the mean."""
-    axis, divisor = _money_axis(_max(frame["rencana"], frame["realisasi"]), "Rupiah")
+    axis, divisor = _money_axis(_max(frame["rencana"], frame["realisasi"]), "Rupiah", room=1.05)
     months = list(frame["nama_bulan"])
     figure = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=list(_MONTHLY_ROWS),
                            vertical_spacing=_MONTHLY_SPACING)
@@ -196,7 +215,7 @@ def cumulative_absorption(frame: pd.DataFrame, tahun: int) -> go.Figure:
 
 def spending_by_program(frame: pd.DataFrame, tahun: int, sampai: int) -> go.Figure:
     """Per program run (and the general lines): pagu as a light bar, realisation over it with its share."""
-    axis, divisor = _money_axis(_max(frame["pagu"], frame["realisasi"]), "Rupiah")
+    axis, divisor = _money_axis(_max(frame["pagu"], frame["realisasi"]), "Rupiah", room=1.45)  # room for the amount beside each bar
     general = [str(p).endswith(GENERAL) for p in frame["program"]]
     figure = go.Figure()
     figure.add_bar(y=frame["program"], x=_values(frame["pagu"], divisor), orientation="h", name="Pagu",
@@ -210,9 +229,8 @@ def spending_by_program(frame: pd.DataFrame, tahun: int, sampai: int) -> go.Figu
                    textposition="outside", cliponaxis=False,
                    customdata=list(zip(frame["realisasi"].map(rupiah), frame["serapan"].map(fmt.percent))),
                    hovertemplate="%{y}<br>Realisasi: %{customdata[0]}<br>Serapan: %{customdata[1]}<extra></extra>")
-    largest = _max(frame["pagu"], frame["realisasi"]) / divisor
     figure.update_layout(template="bapas", title=f"Belanja per program, TA {tahun}", barmode="overlay",
-                         height=_height(len(frame)), xaxis={**axis, "range": [0, largest * 1.45]},
+                         height=_height(len(frame)), xaxis=axis, margin_r=END_LABEL_MARGIN,
                          yaxis=dict(title="Program", autorange="reversed", automargin=True))
     return figure
 
@@ -221,7 +239,7 @@ def cost_per_participant(frame: pd.DataFrame) -> go.Figure:
     """Per program run: realisation per participant and per attended hour, side by side; hidden counts say '<10'."""
     per_person, person_div = _money_axis(_max(frame["biaya_per_peserta"]), "Rupiah per peserta")
     per_hour, hour_div = _money_axis(_max(frame["biaya_per_jam"]), "Rupiah per jam hadir")
-    figure = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
+    figure = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.1,
                            subplot_titles=("Biaya per peserta", "Biaya per jam hadir"))
     people = [fmt.SMALL if hidden else number(n) for n, hidden in zip(frame["peserta"], frame["disembunyikan"])]
     figure.add_bar(y=frame["program"], x=_values(frame["biaya_per_peserta"], person_div), orientation="h",
@@ -244,7 +262,7 @@ def cost_per_participant(frame: pd.DataFrame) -> go.Figure:
                    hovertemplate="%{y}<br>Realisasi %{customdata[0]} ÷ %{customdata[1]} jam hadir<extra></extra>",
                    row=1, col=2)
     figure.update_layout(template="bapas", title="Biaya per peserta dan per jam hadir tiap program",
-                         height=_height(len(frame)) + 30, margin=dict(t=100))
+                         height=_height(len(frame)) + 30, margin=dict(t=100, r=END_LABEL_MARGIN))
     figure.update_xaxes(per_person, row=1, col=1)
     figure.update_xaxes(per_hour, row=1, col=2)
     figure.update_yaxes(title="Program", autorange="reversed", automargin=True, row=1, col=1)
@@ -265,6 +283,7 @@ def program_cost_composition(frame: pd.DataFrame) -> go.Figure:
                        hovertemplate="%{y}<br>" + label + ": %{x:.1f}%<extra></extra>")
     figure.update_layout(template="bapas", title="Komposisi belanja tiap program menurut kelompok akun",
                          barmode="stack", height=_height(len(frame)), legend=dict(traceorder="normal"),
-                         xaxis=dict(title="% dari realisasi program", ticksuffix="%", range=[0, 100]),
+                         margin_r=END_LABEL_MARGIN, xaxis=dict(title="% dari realisasi program", ticksuffix="%",
+                                                               range=[0, 100.5], dtick=20, ticklabeloverflow="allow"),
                          yaxis=dict(title="Program", autorange="reversed", automargin=True))
     return figure

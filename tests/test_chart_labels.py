@@ -262,3 +262,26 @@ def test_cost_composition_names_only_the_groups_spent_on():
     figure = charts_anggaran.program_cost_composition(frame)
     assert [t.name for t in figure.data] == ["Transport/honor narasumber", "Konsumsi/bahan"]
     assert list(figure.data[0].x) == [60.0, 100.0]
+
+
+@pytest.mark.parametrize("value, top, step", [
+    (57.399, 60, 20), (107.0, 125, 25), (1.3349, 1.5, 0.5), (100, 100, 20), (3, 3, 1), (0, 1, 0.2), (263.9, 300, 100),
+])
+def test_nice_top_ends_the_axis_at_a_tick_past_the_value(value, top, step):
+    assert charts_anggaran.nice_top(value) == pytest.approx((top, step))
+
+
+def test_money_axes_end_at_a_labelled_tick_past_their_longest_bar():
+    """The audit found Biaya per jam hadir ending at «Rp 40 rb» under a bar of Rp57.399, the composition without 100%."""
+    frame = pd.DataFrame({"program": ["Pelatihan Las 2026", "Bimbingan Rohani 2026"], "realisasi": [1e7, 2e6],
+                          "peserta": [13, 11], "disembunyikan": [False, False], "jam_hadir": [174, 120],
+                          "biaya_per_peserta": [1_334_923.0, 181_818.0], "biaya_per_jam": [57_399.0, 16_667.0]})
+    figure = charts_anggaran.cost_per_participant(frame)
+    for axis, longest in ((figure.layout.xaxis, 1.334923), (figure.layout.xaxis2, 57.399)):
+        start, end = axis.range
+        assert start == 0 and end >= longest
+        assert (end / axis.dtick) == pytest.approx(round(end / axis.dtick))  # the end is a tick, so it is labelled
+        assert end - axis.dtick < longest  # and no more than one empty step beyond the bar
+    composition = charts_anggaran.program_cost_composition(frame.assign(
+        porsi_transport_honor=[0.5, 1.0], porsi_konsumsi_bahan=[0.5, 0.0], porsi_lainnya=[0.0, 0.0]))
+    assert composition.layout.xaxis.range[1] >= 100 and 100 % composition.layout.xaxis.dtick == 0
