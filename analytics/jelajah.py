@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 
 from analytics import db, format as fmt
 from analytics.charts_anggaran import money_scale
+from analytics.filters import program_label
 from analytics.viewer import PAGES, AccessDenied, Viewer, identity_columns
 
 PAGE = "jelajah"
@@ -772,16 +773,18 @@ def value_label(key: str, value) -> str:
     if isinstance(value, bool):
         return "Ya" if value else "Tidak"
     if isinstance(value, str):
-        return fmt.code(value)
+        return program_label(value) if key == "program_integrasi" else fmt.code(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
 
 
-def option_label(value) -> str:
-    """A filter option (text from `options`) in words."""
+def option_label(value, column: str = "") -> str:
+    """A filter option (text from `options`) in words; an integration program as the sidebar names it."""
     if value is None:
         return EMPTY
+    if column == "program_integrasi":
+        return program_label(value)
     return {"true": "Ya", "false": "Tidak"}.get(value, fmt.code(value))
 
 

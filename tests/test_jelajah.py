@@ -547,3 +547,12 @@ def test_measure_names_keep_acronyms_and_offer_no_sum_of_ages_or_scores():
     assert offered["rata:umur_saat_mulai"] == "Rata-rata umur saat mulai"
     assert jelajah.value_label("kode_bapas", "BAPAS-BDL") == "BAPAS-BDL"  # an office code stays as written
     assert jelajah.value_label("jenis_mitra", "INSTANSI_PEMERINTAH") == "Instansi Pemerintah"
+
+
+def test_integration_programs_read_as_the_sidebar_names_them():
+    """The audit found «PB», «CMB» in Jelajah Data where the sidebar and other pages say what they stand for."""
+    from analytics import jelajah
+    assert jelajah.value_label("program_integrasi", "PB") == "PB – Pembebasan Bersyarat"
+    assert jelajah.value_label("program_integrasi", "PIDANA_PENGAWASAN") == "Pidana Pengawasan"
+    assert jelajah.option_label("CMB", "program_integrasi") == "CMB – Cuti Menjelang Bebas"
+    assert jelajah.option_label("CMB", "status") == "CMB" and jelajah.option_label("true") == "Ya"
