@@ -757,11 +757,19 @@ def main(argv: list[str] | None = None) -> int:
     print(table())
     missed = [f"{r['scale']}/{r['name']}" for r in results if r["met"] is False]
     print("\ntarget tidak tercapai: " + (", ".join(missed) if missed else "tidak ada"))
+    broken = failed_measurements(results)
+    if broken:
+        print("pengukuran gagal (kode keluar 1): " + ", ".join(broken))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"machine": info, "measurements": results}, indent=2, ensure_ascii=False),
                              encoding="utf-8")
-    return 0
+    return 1 if broken else 0  # a missed goal is a finding; a measurement that could not be taken is a failure
+
+
+def failed_measurements(items: list[dict]) -> list[str]:
+    """scale/name of every measurement whose run failed (its note starts with «gagal»)."""
+    return [f"{r['scale']}/{r['name']}" for r in items if str(r.get("note") or "").startswith("gagal")]
 
 
 if __name__ == "__main__":
