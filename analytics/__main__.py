@@ -30,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser, metavar="PERINTAH")
     risk = sub.add_parser("risk-validate", help="validasi model risiko residivisme dan cetak angkanya",
                           description="Latih dan validasi model risiko residivisme pada kasus yang teramati penuh.")
-    risk.add_argument("--db", help="berkas basis data (bawaan: BAPAS_DB atau data/bapas.duckdb)")
+    risk.add_argument("--db", help=config.DB_HELP)
     risk.add_argument("--horizon", type=int, choices=HORIZONS, default=DEFAULT_HORIZON,
                       help=f"jendela hasil dalam bulan (bawaan {DEFAULT_HORIZON})")
     risk.add_argument("--include-revocations", action="store_true",

@@ -1833,7 +1833,7 @@ def add_cli(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--kode-bapas", metavar="KODE", help="kode kantor (bawaan: semua kantor dalam basis data)")
     parser.add_argument("--format", required=True, choices=FORMATS, help="pptx atau pdf")
     parser.add_argument("--out", required=True, metavar="FILE", help="berkas keluaran")
-    parser.add_argument("--db", metavar="PATH", help="berkas basis data (bawaan: BAPAS_DB atau data/bapas.duckdb)")
+    parser.add_argument("--db", metavar="PATH", help=config.DB_HELP)
     parser.add_argument("--targets", metavar="TOML", help="berkas target LAKIP (bawaan: konfigurasi/target_lakip.toml)")
     return parser
 

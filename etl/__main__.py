@@ -12,7 +12,7 @@ from etl.extract import suffixes
 
 KINDS = list(spec.LOAD_ORDER)
 ACCEPTED = ", ".join(suffixes())  # every extension read_grids accepts, workbooks first
-DB_HELP = "berkas basis data (bawaan: BAPAS_DB, lalu db di konfigurasi.toml, lalu data/bapas.duckdb)"
+DB_HELP = config.DB_HELP
 
 
 def _progress(message: str, fraction: float) -> None:
@@ -30,25 +30,34 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--kind", choices=KINDS, help="jenis data semua lembar kerja (bawaan: dikenali otomatis)")
     load.add_argument("--json", action="store_true", help="cetak laporan JSON ke stdout")
     load.add_argument("--user", help=argparse.SUPPRESS)
-    demo = sub.add_parser("demo", help="buat data demo dan muat")
+    demo = sub.add_parser("demo", help="buat data demo dan muat", description=(
+        "Buat berkas demo (klien, kehadiran, mitra dan program, anggaran, hambatan) buatan generator, lalu muat ke "
+        "basis data seperti berkas kantor. Data demo bukan data klien sebenarnya."))
     demo.add_argument("--db", help=DB_HELP)
     demo.add_argument("--seed", type=int, default=2026,
                       help="bilangan awal pembangkit acak; seed yang sama memberi data yang sama (bawaan: %(default)s)")
     demo.add_argument("--scale", choices=["bapas", "national"], default="bapas",
                       help="bapas: satu kantor; national: 90 kantor, data besar (bawaan: %(default)s)")
     demo.add_argument("--out", help="folder berkas demo (bawaan: data/demo)")
-    templates = sub.add_parser("templates", help="tulis templat .xlsx per jenis data")
+    templates = sub.add_parser("templates", help="tulis templat .xlsx per jenis data", description=(
+        "Tulis satu templat .xlsx kosong per jenis data, dengan judul kolom yang dikenali dan daftar pilihan."))
     templates.add_argument("--out", default="templates", help="folder tujuan templat (bawaan: %(default)s)")
-    undo = sub.add_parser("undo", help="batalkan satu muat (baris yang ditambah dihapus, yang diganti dipulihkan)")
+    undo = sub.add_parser("undo", help="batalkan satu muat (baris yang ditambah dihapus, yang diganti dipulihkan)",
+                          description=("Batalkan satu muat: baris yang ditambahkannya dihapus dan baris yang "
+                                       "digantinya dipulihkan dari arsip. Hanya muat terbaru yang dapat dibatalkan."))
     undo.add_argument("run", type=int, metavar="ID_MUAT", help="nomor muat (kolom id_muat di muat_run)")
     undo.add_argument("--db", help=DB_HELP)
     undo.add_argument("--json", action="store_true", help="cetak hasil JSON ke stdout")
-    export = sub.add_parser("export", help="tulis semua tabel sebagai dataset Parquet (per kantor dan tahun)")
+    export = sub.add_parser("export", help="tulis semua tabel sebagai dataset Parquet (per kantor dan tahun)",
+                            description=("Tulis semua tabel sebagai dataset Parquet, dipartisi per kode_bapas dan "
+                                         "tahun, untuk dibaca beberapa server aplikasi (hanya baca)."))
     export.add_argument("--format", choices=["parquet"], default="parquet",
                         help="format dataset; saat ini hanya parquet (bawaan: %(default)s)")
     export.add_argument("--out", required=True, help="folder dataset (diganti seluruhnya bila sudah ada)")
     export.add_argument("--db", help=DB_HELP)
-    backups = sub.add_parser("backups", help="daftar cadangan basis data; --restore memulihkan satu")
+    backups = sub.add_parser("backups", help="daftar cadangan basis data; --restore memulihkan satu",
+                             description=("Daftar cadangan basis data (tiga terakhir, dibuat tiap muat); "
+                                          "--restore BERKAS memulihkan satu cadangan menjadi basis data aktif."))
     backups.add_argument("--db", help=DB_HELP)
     backups.add_argument("--restore", metavar="BERKAS", help="cadangan yang dipulihkan (nama dari daftar)")
     return parser

@@ -25,8 +25,11 @@ def settings() -> dict:
         return tomllib.load(fh)
 
 
+DB_HELP = "berkas basis data (bawaan: BAPAS_DB, lalu db di konfigurasi.toml, lalu data/bapas.duckdb)"
+
+
 def db_path(cli_value: str | os.PathLike | None = None) -> Path:
-    """`--db`, else `BAPAS_DB`, else `data/bapas.duckdb`."""
+    """`--db`, else `BAPAS_DB`, else `db` in konfigurasi.toml, else `data/bapas.duckdb` (DB_HELP says so)."""
     if cli_value:
         return Path(cli_value)
     if os.environ.get("BAPAS_DB"):

@@ -49,3 +49,23 @@ def test_defaults_are_said():
     assert "(bawaan: templates)" in shown["templates"]
     assert "(bawaan: parquet)" in shown["export"]
     assert all("data/bapas.duckdb" in text for name, text in shown.items() if "--db" in text)
+
+
+def _analytics_subcommands() -> dict[str, argparse.ArgumentParser]:
+    from analytics.__main__ import _parser as analytics_parser
+    [sub] = [a for a in analytics_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(sub.choices)
+
+
+def test_every_subcommand_of_both_commands_says_what_it_does_in_its_own_help():
+    undescribed = [name for name, p in {**SUBCOMMANDS, **_analytics_subcommands()}.items()
+                   if not (p.description and len(p.description.split()) >= 5)]
+    assert undescribed == []
+
+
+def test_every_db_option_names_the_whole_lookup_order():
+    """BAPAS_DB, then db in konfigurasi.toml, then data/bapas.duckdb (etl.config.db_path) in both commands."""
+    for name, parser in {**SUBCOMMANDS, **_analytics_subcommands()}.items():
+        shown = " ".join(parser.format_help().split())
+        if "--db" in shown:
+            assert "BAPAS_DB, lalu db di konfigurasi.toml, lalu data/bapas.duckdb" in shown, name
