@@ -179,14 +179,16 @@ def view_files() -> list[Path]:
 
 
 @contextmanager
-def writing(db_path: Path):
+def writing(db_path: Path, backup: snapshot.Backup | None = None):
     """A connection to a new snapshot of the database with its schema in place (see etl/snapshot.py)."""
     try:
-        with snapshot.writing(db_path) as con:
+        with snapshot.writing(db_path, backup=backup) as con:
             if _stored_schema_version(con) != schema_version():  # a new database, or built by an older version
                 con.execute("begin transaction")  # one commit for the whole schema, not one per statement
                 ensure_schema(con)
                 con.execute("commit")
+                if backup is not None:
+                    backup.required = True  # the file an upgrade replaces is always kept
             yield con
     except snapshot.WriterBusy as exc:
         raise LoadError(str(exc)) from exc
@@ -480,12 +482,16 @@ def load_files(paths: list[Path], db_path: Path | str | None = None, kind: str |
     say("Menyiapkan salinan basis data", 0.4)
     try:
         with stages("salinan"):  # the copy of the database, then its checkpoint and rename (less what is inside)
-            with writing(db) as con:
+            backup = snapshot.Backup()
+            with writing(db, backup) as con:
                 with stages("memeriksa"):
                     _validate(con, plans, say)
                 if not any(plan.ok and sheet.validated.rows.num_rows for plan in plans for sheet in plan.sheets):
                     raise _NothingToWrite  # the copy is dropped: no run recorded, no backup used up
                 report = _commit(con, plans, started, user, say, stages)
+                # the same rows again (a workbook uploaded twice): the run is recorded, but the file it replaces
+                # holds the same data, so keeping it would push out a backup that differs
+                backup.keep = any(sh.inserted or sh.updated for plan in plans for sh in plan.sheets)
     except _NothingToWrite:
         say("Tidak ada baris yang dapat dimuat; basis data tidak diubah", 1.0)
         return {"files": [entry for entry, _sheet, _plan in _entries(plans)], "skipped": _skipped(plans),

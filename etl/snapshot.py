@@ -54,9 +54,25 @@ def backups(db: Path) -> list[Path]:
     return sorted(folder.glob("*.duckdb"), reverse=True) if folder.is_dir() else []
 
 
+class Backup:
+    """Whether the file a write replaces is kept as a backup: a writer that changed no data row says not."""
+
+    def __init__(self) -> None:
+        self.keep = True
+        self.required = False  # kept whatever `keep` says (the write also upgraded the schema)
+
+    def wanted(self) -> bool:
+        return self.keep or self.required
+
+
 @contextmanager
-def writing(db: Path, wait_seconds: float = WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to a fresh copy of `db`; when the block ends without error the copy becomes `db`."""
+def writing(db: Path, wait_seconds: float = WAIT_SECONDS,
+            backup: Backup | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a fresh copy of `db`; when the block ends without error the copy becomes `db`.
+
+    The replaced file goes to the backups unless `backup.keep` was set False inside the block (a load that
+    only repeated rows already there: its backup would push out one of the KEEP that differ).
+    """
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(lock_path(db)), timeout=wait_seconds)
@@ -78,7 +94,8 @@ def writing(db: Path, wait_seconds: float = WAIT_SECONDS) -> Iterator[duckdb.Duc
         finally:
             con.close()
         _fsync(work)
-        _keep_backup(db)
+        if backup is None or backup.wanted():
+            _keep_backup(db)
         _wal(db).unlink(missing_ok=True)  # already merged into the copy
         os.replace(work, db)
         _fsync(db.parent)

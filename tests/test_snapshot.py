@@ -218,3 +218,19 @@ def test_the_command_line_says_nothing_was_loaded(tmp_path, db):
     assert "dimuat 0, ditolak 1" in done.stdout
     assert "tidak ada baris yang dapat dimuat" in done.stderr and "basis data tidak diubah" in done.stderr
     assert not db.exists()
+
+
+def test_loading_the_same_rows_again_uses_up_no_backup(tmp_path, db):
+    """A workbook uploaded again (the operator thought it failed) is recorded, but the file it replaces holds the
+    same data: keeping it would push out one of the backups that differ."""
+    load_files([_klien_book(tmp_path / "a.xlsx", ["Ani"])], db)
+    load_files([_klien_book(tmp_path / "b.xlsx", ["Ani", "Budi"])], db)
+    kept, runs = snapshot.backups(db), query(db, "select count(*) from muat_run")[0][0]
+    assert len(kept) == 1  # the first load made the file; the second kept it
+    for _ in range(snapshot.KEEP + 1):
+        report = load_files([_klien_book(tmp_path / "b.xlsx", ["Ani", "Budi"])], db)
+        assert report["id_muat"] is not None  # the run is still recorded
+    assert snapshot.backups(db) == kept
+    assert query(db, "select count(*) from muat_run")[0][0] == runs + snapshot.KEEP + 1
+    load_files([_klien_book(tmp_path / "c.xlsx", ["Ani", "Budi", "Cici"])], db)  # a change is backed up again
+    assert len(snapshot.backups(db)) == 2 and snapshot.backups(db)[1:] == kept
