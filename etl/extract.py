@@ -775,8 +775,17 @@ def find_header(grid: Grid, kind: str | None = None) -> tuple[str, int, dict[str
     """(kind, header row index, matched columns); raises ExtractError when no kind is recognised.
 
     The header is the first row that matches the most headers (of a two-row header, the lower one): the same header
-    pasted again further down (a second printed page) never hides the data rows above it.
+    pasted again further down (a second printed page) never hides the data rows above it. An attendance grid (a
+    register and a column per date, marks below: etl/kisi.py) is kehadiran whatever else its headers match.
     """
+    if kind in (None, "kehadiran"):  # a client and a column per date: attendance, whatever else its headers match
+        from etl import kisi
+        found = kisi.find(grid)
+        if found is not None:
+            if grid.hidden and missing_required("kehadiran", found[1]):
+                raise ExtractError("lembar kerja tersembunyi; daftar hadir tanpa kolom wajib: "
+                                   + ", ".join(missing_required("kehadiran", found[1])))
+            return "kehadiran", *found
     rows = [0] if grid.header_given else [
         r for r in range(min(HEADER_SEARCH_ROWS, len(grid.cells))) if _header_like(grid, r)]
     kinds = [kind] if kind else list(spec.KINDS)
@@ -833,9 +842,10 @@ def _check_data(grid: Grid, kind: str, columns: dict[str, Column]) -> None:
 
 
 def missing_required(kind: str, columns: dict[str, Column]) -> list[str]:
-    """Human names of required columns that the header lacks."""
+    """Human names of required columns that the header lacks (for an attendance grid, with how to fix it)."""
     spec_kind = spec.KINDS[kind]
-    missing = [spec_kind.field(n).headers[0] if spec_kind.field(n).headers else n
+    reasons = getattr(columns, "reasons", {})
+    missing = [reasons.get(n) or (spec_kind.field(n).headers[0] if spec_kind.field(n).headers else n)
                for n in spec_kind.required if n not in columns]
     for group in spec_kind.required_any:
         if not any(n in columns for n in group):
@@ -1035,8 +1045,14 @@ def _fold_marked_choices(grid: Grid, kind: str, header_row: int, columns: dict[s
     return absorbed
 
 
-def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column]) -> Table:
-    """The data rows under the header: blank, numbering, total and signature rows dropped."""
+def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column], also: set[int] = frozenset()) -> Table:
+    """The data rows under the header: blank, numbering, total and signature rows dropped.
+
+    `also`: positions of columns read by the caller (an attendance grid's dates), so a row filled only there is data.
+    """
+    if getattr(columns, "layout", None) is not None:  # an attendance grid (kisi.find): a row per mark
+        from etl import kisi
+        return kisi.table(grid, header_row, columns)
     absorbed = _fold_marked_choices(grid, kind, header_row, columns)
     body = grid.cells.to_numpy(dtype=object)[header_row + 1:]  # a view: the grid is one block of objects
     row_numbers = np.arange(header_row + 1, len(grid.cells)) + grid.first_row
@@ -1057,7 +1073,8 @@ def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column]) ->
     if len(filled_rows) and _is_numbering(list(body[filled_rows[0]])):
         special[filled_rows[0]] = True
     keep &= ~special
-    keep &= nonempty[:, positions].any(axis=1) if positions else False
+    rowed = positions + sorted(also)
+    keep &= nonempty[:, rowed].any(axis=1) if rowed else False
     warnings = list(grid.file_notes)
     grid.file_notes.clear()  # said once per file, with its first table
     if grid.hidden:  # loaded like any other sheet, but the user may not know it is there
@@ -1073,7 +1090,7 @@ def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column]) ->
             keep |= overflow
     values = _raw_values(body, columns)
     rows = np.flatnonzero(keep)
-    known = {c.position for c in columns.values()} | absorbed
+    known = {c.position for c in columns.values()} | absorbed | set(also)
     header_cells = _row_candidates(grid, header_row)
     seen_fields = set()
     for c, tries in enumerate(header_cells):

@@ -421,29 +421,31 @@ def _dedupe_across_sheets(con: duckdb.DuckDBPyConnection, sheets: list[Sheet], k
         return
     key = list(spec.KINDS[kind_name].key)
     parts = [sh.validated.rows.select([*key, "sumber_baris"]).append_column(
-        "urutan_sheet", pa.repeat(pa.scalar(n, pa.int32()), sh.validated.rows.num_rows)) for n, sh in enumerate(sheets)]
+        "urutan_sheet", pa.repeat(pa.scalar(n, pa.int32()), sh.validated.rows.num_rows)).append_column(
+        "posisi", pa.array(range(sh.validated.rows.num_rows), pa.int64())) for n, sh in enumerate(sheets)]
     if not _may_repeat(parts, key):
         return
     con.register("sheet_keys", pa.concat_tables(parts))
     keys = ", ".join(key)  # identifiers from spec.py
     repeats = con.execute(f"""
-        select urutan_sheet, sumber_baris, {key[1]}::varchar,
+        select urutan_sheet, posisi, sumber_baris, {key[1]}::varchar,
                first_value(urutan_sheet) over w, first_value(sumber_baris) over w
         from sheet_keys
         window w as (partition by {keys} order by urutan_sheet, sumber_baris)
         qualify row_number() over w > 1 and first_value(urutan_sheet) over w <> urutan_sheet""").fetchall()
     con.unregister("sheet_keys")
     by_sheet: dict[int, list] = {}
-    for n, row, value, first_sheet, first_row in repeats:
-        by_sheet.setdefault(n, []).append((row, value, first_sheet, first_row))
+    for n, position, row, value, first_sheet, first_row in repeats:
+        by_sheet.setdefault(n, []).append((row, value, first_sheet, first_row, position))
     for n, found in by_sheet.items():
         v = sheets[n].validated
-        for row, value, first_sheet, first_row in found:
+        for row, value, first_sheet, first_row, _ in found:
             column = sheets[n].table.columns.get(key[1])  # the header as the sheet writes it, as other errors
             v.errors.append({"row": int(row), "column": column.header if column else key[1], "value": value,
                              "message": f"duplikat: sama dengan baris {first_row} (lembar kerja {sheets[first_sheet].table.sheet})"})
-        dropped = pa.array([r for r, *_ in found], type=pa.int64())
-        v.rows = v.rows.filter(pa.compute.invert(pa.compute.is_in(v.rows.column("sumber_baris"), dropped)))
+        keep = np.ones(v.rows.num_rows, dtype=bool)
+        keep[[p for *_, p in found]] = False  # by position: a grid's row holds several rows (etl/kisi.py)
+        v.rows = v.rows.filter(pa.array(keep))
         v.errors.sort(key=lambda e: (e["row"] is None, e["row"] or 0))
 
 

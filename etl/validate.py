@@ -58,7 +58,7 @@ class Validated:
 
     @property
     def rows_rejected(self) -> int:
-        return len({e["row"] for e in self.errors if e["row"] is not None})
+        return self.rows_read - self.rows.num_rows  # a grid's row holds several rows read (etl/kisi.py)
 
 
 class _Columns(dict):
