@@ -283,6 +283,10 @@ def table(grid: extract.Grid, header_row: int, columns: Columns) -> extract.Tabl
     filled = np.array([[not is_empty(v) for v in row] for row in marks.tolist()], dtype=bool).reshape(marks.shape)
     if len(clients) and _weekday_row(marks[0], filled[0], base):
         filled[0] = False  # the weekday names under the day numbers: part of the header
+    registers = base.values["no_register"].to_numpy(dtype=object)[clients] if len(clients) else np.empty(0, object)
+    for i in np.flatnonzero(filled.any(axis=1)).tolist():
+        if _recap_row(body[clients[i]].tolist(), registers[i], marks[i][filled[i]].tolist()):
+            filled[i] = False  # «Jumlah Hadir», «Rekap»: counts per date under the clients, not attendance
     at, col = np.nonzero(filled)  # row by row, then left to right
     values: dict[str, np.ndarray] = {}
     for name in own:
@@ -301,6 +305,22 @@ def table(grid: extract.Grid, header_row: int, columns: Columns) -> extract.Tabl
                     "tanggal"} for text in layout.ignored.values()]
     frame = pd.DataFrame({name: pd.Series(v, dtype=object) for name, v in values.items()}, dtype=object)
     return extract.Table(KIND, grid.name, dict(columns), frame, np.arange(len(at)), base.row_numbers[at], warnings)
+
+
+_RECAP = re.compile(r"^\s*(jumlah|jml\.?|total|sub\s*total|rekap(itulasi)?)\b", re.I)
+
+
+def _recap_row(values: list, register: object, marks: list) -> bool:
+    """A grid's recap row: a first cell that starts with Jumlah/Total/Rekap (in the register column or before it, no
+    register besides), only counts or percentages under the dates.
+
+    DATA.md's total rows are the exact words; under a grid the row names what it counts («Jumlah Hadir»).
+    """
+    first = next((v for v in values if not is_empty(v)), None)
+    if not (isinstance(first, str) and _RECAP.match(first)):
+        return False
+    counts = all(_number(v) or (isinstance(v, str) and v.strip().endswith("%")) for v in marks)
+    return counts and (is_empty(register) or clean_text(register) == clean_text(first))
 
 
 def _weekday_row(marks: np.ndarray, filled: np.ndarray, base: extract.Table) -> bool:

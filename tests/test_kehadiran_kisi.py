@@ -230,3 +230,17 @@ def test_the_same_grid_twice_changes_nothing(tmp_path, db):
     assert query(db, "select * exclude (dimuat_pada, id_muat) from kehadiran order by all") == before
     assert len(before) == 5
     assert query(db, "select baris_baru, baris_diperbarui from muat_run order by id_muat desc limit 1") == [(0, 0)]
+
+
+def test_recap_rows_under_a_grid_are_not_attendance(tmp_path, db):
+    """«Jumlah Hadir» / «Rekap» rows count the marks per date: skipped, not rejected four times each (found by hand:
+    a recap row in the register column was rejected as marks '3', '3', '0', '3'). A recap row with a mark is data."""
+    header = ["No", "No. Register", "Nama", "02/02/2026", "09/02/2026", "16/02/2026"]
+    rows = [[1, "PB-001", "Budi", "H", "A", "H"], [2, "PB-002", "Sari", "H", "H", None],
+            [None, "Jumlah Hadir", None, 2, 1, 1], ["Rekap", None, None, "100%", "50%", "50%"],
+            [None, "Jumlah Klien Baru", None, "H", None, None]]
+    path = _grid(tmp_path / "hadir.xlsx", header, rows, titles=("DAFTAR HADIR WAJIB LAPOR",), numbering=False)
+    entry = _load(tmp_path, path, db)
+    assert (entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == (6, 5, 1)
+    assert [e["row"] for e in entry["errors"]] == [8]  # under a mark it is a client's row: an unknown register
+    assert query(db, "select count(*) from kehadiran") == [(5,)]
