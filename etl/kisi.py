@@ -20,7 +20,7 @@ MIN_DATES = 3  # fewer date columns are a long sheet's own dates, not a grid
 SAMPLE_ROWS = 200  # body rows looked at to tell marks from other values
 PER_CELL = ("tanggal", "status_hadir")  # read from the date columns, never from a column of their own
 MARKS = spec.VOCAB_INDEX["status_hadir"]
-ALLOWED = "H, ✓ atau √ (hadir), Terlambat atau Telat, I, Izin, S atau Sakit (izin), A, Alpa, Mangkir, TH atau " \
+ALLOWED = "H, V, ✓ atau √ (hadir), Terlambat atau Telat, I, Izin, S atau Sakit (izin), A, Alpa, Mangkir, TH atau " \
           "Tdk Hadir (tidak hadir)"
 _DAY = re.compile(r"(?:tgl|tanggal)?\.?\s*(\d{1,2})", re.I)
 _WEEKDAY = re.compile(r"(sen|sel|rab|kam|jum|sab|min|ahad|senin|selasa|rabu|kamis|jum'?at|sabtu|minggu)\.?", re.I)

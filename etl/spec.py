@@ -142,11 +142,11 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
         "KUNJUNGAN_RUMAH": ("Home Visit", "Kunjungan"),
     },
     "status_hadir": {
-        "HADIR": ("H", "Ya", "Hadir Tepat Waktu", "✓", "✔", "√"),
+        "HADIR": ("H", "Ya", "Hadir Tepat Waktu", "✓", "✔", "√", "V"),  # V: the tick typed as a letter
         "TERLAMBAT": ("Telat", "Hadir Terlambat"),
         "IZIN": ("Ijin", "I", "Sakit", "S", "Izin/Sakit"),
         "TIDAK_HADIR": ("Alpa", "Alpha", "Alfa", "A", "Mangkir", "Tidak", "Absen", "Tanpa Keterangan", "TH",
-                        "Tdk Hadir", "Tidak Datang"),
+                        "Tdk Hadir", "Tidak Datang", "Bolos"),
     },
     "jenis_mitra": {
         "PERUSAHAAN": ("PT", "CV", "Perusahaan Swasta", "Badan Usaha"),

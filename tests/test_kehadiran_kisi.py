@@ -130,7 +130,7 @@ def test_an_unknown_mark_rejects_its_one_row_naming_the_column(tmp_path, db):
     month = ("", "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")[today.month]
     day = f"{today.day} {month} {today.year}"
     assert _issues(entry) == [
-        (4, "Kehadiran", "X", "Kehadiran: kolom «12/01/2026»: tanda kehadiran 'X' tidak dikenal; yang diterima: H, ✓ "
+        (4, "Kehadiran", "X", "Kehadiran: kolom «12/01/2026»: tanda kehadiran 'X' tidak dikenal; yang diterima: H, V, ✓ "
                               "atau √ (hadir), Terlambat atau Telat, I, Izin, S atau Sakit (izin), A, Alpa, Mangkir, "
                               "TH atau Tdk Hadir (tidak hadir)"),
         (5, "Tanggal", later.isoformat(), f"Tanggal sesudah tanggal pemuatan ({day}) tidak diterima")]
@@ -244,3 +244,13 @@ def test_recap_rows_under_a_grid_are_not_attendance(tmp_path, db):
     assert (entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == (6, 5, 1)
     assert [e["row"] for e in entry["errors"]] == [8]  # under a mark it is a client's row: an unknown register
     assert query(db, "select count(*) from kehadiran") == [(5,)]
+
+
+def test_a_tick_typed_as_the_letter_v_is_present_and_bolos_is_absent(tmp_path, db):
+    """Offices without a ✓ on the keyboard type V; «Bolos» (truant) is an absence."""
+    header = ["No. Register", "Nama", "Kegiatan", "05/01/2026", "12/01/2026", "19/01/2026"]
+    rows = [["PB-001", "Budi", "Wajib Lapor", "V", "v", "Bolos"]]
+    entry = _load(tmp_path, _grid(tmp_path / "hadir.xlsx", header, rows, numbering=False), db)
+    assert (entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == (3, 3, 0)
+    assert query(db, "select status_hadir from kehadiran order by tanggal") == [("HADIR",), ("HADIR",),
+                                                                                ("TIDAK_HADIR",)]
