@@ -23,6 +23,7 @@ MARKS = spec.VOCAB_INDEX["status_hadir"]
 ALLOWED = "H, V, ✓ atau √ (hadir), Terlambat atau Telat, I, Izin, S atau Sakit (izin), A, Alpa, Mangkir, TH atau " \
           "Tdk Hadir (tidak hadir)"
 _DAY = re.compile(r"(?:tgl|tanggal)?\.?\s*(\d{1,2})", re.I)
+_DAY_ANY = re.compile(r"(?:tgl|tanggal)?\.?\s*(\d{1,3})", re.I)
 _WEEKDAY = re.compile(r"(sen|sel|rab|kam|jum|sab|min|ahad|senin|selasa|rabu|kamis|jum'?at|sabtu|minggu)\.?", re.I)
 _MONTH_WORDS = "|".join(re.escape(m.rstrip(".")) for m in sorted(MONTHS, key=len, reverse=True))
 _MONTH_YEAR = re.compile(rf"\b({_MONTH_WORDS})\b\.?\s*(?:tahun|thn|th)?\.?\s*[,\-/]?\s*((?:19|20)\d\d)\b")
@@ -59,16 +60,24 @@ def find(grid: extract.Grid) -> tuple[int, Columns] | None:
         return None
     rows = [0] if grid.header_given else range(min(extract.HEADER_SEARCH_ROWS, len(grid.cells)))
     for r in rows:
-        heads = _date_headers(grid.cells.iloc[r].tolist())
+        values = grid.cells.iloc[r].tolist()
+        heads = _date_headers(values)
         if len(heads) < MIN_DATES:
             continue
         labels = _group_labels(grid, r)
-        if not _days_in_order(heads, labels):
-            continue
-        matched, ignored = _row_fields(grid, r, set(heads))
+        bad = _bad_days(values, heads)
+        matched, ignored = _row_fields(grid, r, set(heads) | set(bad))
         if "no_register" in matched and _marks_below(grid, r, list(heads)):
-            return r, _columns(grid, r, heads, labels, matched, ignored)
+            columns = _columns(grid, r, heads, labels, matched, ignored, bad)
+            if extract.missing_required(KIND, columns) and _other_table(grid, r):
+                return None  # a complete klien/hambatan/… table with a few date columns: not an attendance grid
+            return r, columns
     return None
+
+
+def _other_table(grid: extract.Grid, row: int) -> bool:
+    """Whether the header row holds every required column of another kind."""
+    return any(not extract.missing_required(k, extract._match_row(grid, row, k)) for k in spec.KINDS if k != KIND)
 
 
 def _date_headers(values: list) -> dict[int, tuple[str, object]]:
@@ -104,16 +113,21 @@ def _group_labels(grid: extract.Grid, row: int) -> dict[int, str]:
     return group[0] if group else {}
 
 
-def _days_in_order(heads: dict, labels: dict[int, str]) -> bool:
-    """Day numbers rise from left to right under each group label (1, 2, 3 …; 1 … 31 then 1 … 28)."""
-    last: dict[str, int] = {}
-    for c, (what, value) in heads.items():
-        if what == "day":
-            label = labels.get(c, "")
-            if value <= last.get(label, 0):
-                return False
-            last[label] = value
-    return True
+def _day_number(value: object) -> int | None:
+    """The whole number a header holds (12, 12.0, «12», «Tgl 12»), or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value) if float(value).is_integer() and abs(value) < 1000 else None
+    if isinstance(value, str) and (m := _DAY_ANY.fullmatch(clean_text(value))):
+        return int(m[1])
+    return None
+
+
+def _bad_days(values: list, heads: dict) -> dict[int, int]:
+    """Column position → day number for headers that are no day of any month (0, 32 … 99) beside real ones."""
+    return {c: n for c, v in enumerate(values)
+            if c not in heads and (n := _day_number(v)) is not None and (n == 0 or 32 <= n <= 99)}
 
 
 def _row_fields(grid: extract.Grid, row: int, dates: set[int]) -> tuple[dict, dict[int, str]]:
@@ -153,12 +167,15 @@ def _weekday(value: object) -> bool:
 def _marks_below(grid: extract.Grid, row: int, positions: list[int]) -> bool:
     """Whether the cells under the date columns are attendance marks (numbers, a numbering row, totals aside).
 
-    A client sheet's date columns hold dates, not marks: such a sheet is never taken for a grid.
+    A client sheet's date columns hold dates or notes, not marks: such a sheet is never taken for a grid. A short
+    value that is no mark (X, #REF!, an emoji, TRUE) is a mistyped mark: it neither makes nor unmakes a grid, so a
+    grid with many of them is still read as one (each rejected with its reason), not as some other kind of data.
     """
-    marks = other = 0
+    marks = other = filled = 0
     for values in grid.cells.iloc[row + 1:row + 1 + SAMPLE_ROWS].to_numpy(dtype=object).tolist():
         if extract._signature_start(values):
             break
+        filled += any(not is_empty(v) for v in values)
         first = next((v for v in values if not is_empty(v)), None)
         if extract._is_numbering(values) or extract._total_word(first):
             continue
@@ -167,9 +184,18 @@ def _marks_below(grid: extract.Grid, row: int, positions: list[int]) -> bool:
                 continue
             if _mark(v):
                 marks += 1
-            else:
+            elif not _mistyped(v):
                 other += 1
+    if not filled:
+        return True  # the header alone (a blank form): a grid without rows, said so, not some other kind of data
     return marks >= 1 and marks >= other
+
+
+def _mistyped(value: object) -> bool:
+    """A short value that is neither a date nor a note: a mark typed wrong (X, O, H A, #REF!, 😀, TRUE)."""
+    if isinstance(value, bool) or formula_error(value):
+        return True
+    return isinstance(value, str) and len(clean_text(value)) <= 4 and parse_date(value)[1] is not None
 
 
 # ----------------------------------------------------------------------------------------- the layout
@@ -177,17 +203,35 @@ def _month_years(text: str) -> set[tuple[int, int]]:
     return {(int(y), MONTHS[m]) for m, y in _MONTH_YEAR.findall(text.lower()) if m in MONTHS}
 
 
-def _title_month(titles: list[str], sheet: str) -> tuple[int, int] | None:
-    """(year, month) the title rows or else the sheet name state; else a lone month word and a lone year."""
+def _month_words(texts: list[str]) -> set[int]:
+    return {MONTHS[w] for t in texts for w in re.findall(r"[a-z]+", t.lower()) if w in MONTHS}
+
+
+def _title_month(titles: list[str], sheet: str) -> tuple[tuple[int, int] | None, list[int]]:
+    """(year, month) the title rows or else the sheet name state; else a lone month word and a lone year.
+
+    Also the months named when they are several («Januari–Februari 2026»): then the month is not known.
+    """
     for texts in (titles, [sheet]):
         found = set().union(*(_month_years(t) for t in texts))
-        if len(found) == 1:
-            return found.pop()
+        words = _month_words(texts) | {m for _, m in found}
+        if len(found) == 1 and len(words) == 1:
+            return found.pop(), []
         if found:
-            return None  # two months: which one the day numbers mean is not known
-    words = {MONTHS[w] for t in [*titles, sheet] for w in re.findall(r"[a-z]+", t.lower()) if w in MONTHS}
+            return None, sorted(words)  # two months: which one the day numbers mean is not known
+    words = _month_words([*titles, sheet])
     years = {int(y) for t in [*titles, sheet] for y in _YEAR.findall(t)}
-    return (years.pop(), words.pop()) if len(words) == 1 and len(years) == 1 else None
+    if len(words) == 1 and len(years) == 1:
+        return (years.pop(), words.pop()), []
+    return None, sorted(words) if len(words) > 1 else []
+
+
+def _label_month(label: str) -> tuple[int, int] | None | bool:
+    """The (year, month) a group label names; False when it names none, None when it names several."""
+    found = _month_years(label)
+    if not found and not _month_words([label]):
+        return False
+    return found.pop() if len(found) == 1 and len(_month_words([label])) == 1 else None
 
 
 def _activities(texts: list[str]) -> set[str]:
@@ -207,38 +251,46 @@ def _label(code: str) -> str:
 
 
 def _columns(grid: extract.Grid, row: int, heads: dict, labels: dict[int, str], matched: dict,
-             ignored: dict[int, str]) -> Columns:
+             ignored: dict[int, str], bad: dict[int, int] | None = None) -> Columns:
     cells = grid.cells
     titles = [" ".join(extract._text(v) for v in cells.iloc[r].tolist() if extract._text(v)) for r in range(row)]
     sheet = grid.name or ""
-    month = _title_month(titles, sheet)
+    month, named = _title_month(titles, sheet)
     dates: dict[int, object] = {}
     where: dict[int, str] = {}
+    last: dict[str, set[int]] = {}  # group label → the day numbers under it so far
+    first: dict[dt.date, int] = {}  # date → the first column naming it
     for c, (what, value) in heads.items():
         if what == "date":
             dates[c], where[c] = value, f"kolom «{_shown(cells.iat[row, c])}»"
-            continue
-        own = _month_years(labels.get(c, ""))
-        year_month = own.pop() if len(own) == 1 else month
-        if year_month is None:
-            dates[c], where[c] = None, f"kolom «{value}»"
-            continue
-        y, m = year_month
-        where[c] = f"kolom «{value}» ({value} {BULAN[m]} {y})"
-        try:
-            dates[c] = dt.date(y, m, value)
-        except ValueError:
-            dates[c] = RejectedCell(str(value), f"tanggal tidak ada di kalender: {value} {BULAN[m]} {y} "
-                                                f"(kolom «{value}»)")
+        else:
+            dates[c], where[c] = _day_date(value, labels.get(c, ""), month, last)
+        day = dates[c]
+        if type(day) is dt.date:
+            if day in first:  # the same date twice: two marks of one client would be one key
+                dates[c] = RejectedCell(_shown(cells.iat[row, c]), (
+                    f"{where[c]}: tanggalnya sama dengan {where[first[day]]} di sebelah kirinya; tanda di kolom ini "
+                    "tidak dimuat, perbaiki judul kolomnya"))
+            else:
+                first[day] = c
+    for c, n in (bad or {}).items():
+        dates[c], where[c] = RejectedCell(str(n), f"kolom «{n}»: tidak ada tanggal {n} dalam bulan mana pun; "
+                                                  "perbaiki judul kolomnya"), f"kolom «{n}»"
+    for c, left in _orphans(grid, row, dates).items():
+        where[c] = f"kolom tanpa judul di sebelah kanan {where[left]}"
+        dates[c] = RejectedCell("", f"{where[c]}: kolom ini tidak bertanggal (mis. judul tanggal yang digabung "
+                                    "melintasi dua kolom); tulis tanggalnya di judul kolom")
     layout = Layout(dates, where, ignored=ignored)
     reasons: dict[str, str] = {}
     kind = spec.KINDS[KIND]
     columns = dict(matched)
     if any(d is None for d in dates.values()):
+        found = ("judul menyebut lebih dari satu bulan (" + ", ".join(BULAN[m] for m in named) + ")" if named
+                 else "bulan dan tahunnya tidak ditemukan di judul maupun nama lembar kerja")
         reasons["tanggal"] = (
-            "Tanggal — lembar ini dibaca sebagai daftar hadir dengan satu kolom per tanggal (1, 2, 3 …), tetapi bulan "
-            "dan tahunnya tidak ditemukan di judul maupun nama lembar kerja; tulis bulan dan tahunnya di judul (mis. "
-            "«Bulan Januari 2026») atau gunakan tanggal lengkap (mis. 05/01/2026) sebagai judul kolom")
+            f"Tanggal — lembar ini dibaca sebagai daftar hadir dengan satu kolom per tanggal (1, 2, 3 …), tetapi {found}; "
+            "tulis bulan dan tahunnya di judul (mis. «Bulan Januari 2026») atau gunakan tanggal lengkap (mis. "
+            "05/01/2026) sebagai judul kolom")
     else:
         columns["tanggal"] = extract.Column("tanggal", -1, kind.field("tanggal").headers[0])
     columns["status_hadir"] = extract.Column("status_hadir", -1, kind.field("status_hadir").headers[0])
@@ -261,6 +313,59 @@ def _columns(grid: extract.Grid, row: int, heads: dict, labels: dict[int, str], 
     for name in layout.constants:
         columns[name] = extract.Column(name, -1, kind.field(name).headers[0])
     return Columns(columns, layout, reasons)
+
+
+def _day_date(day: int, label: str, month: tuple[int, int] | None, last: dict) -> tuple[object, str]:
+    """The date of a day-number column (None: month unknown; RejectedCell: no such day, or out of order) and how a
+    message names the column. Day numbers rise under each group label; one that does not (1 after 31 with one month
+    in the title) has no month anyone can be sure of."""
+    own = _label_month(label)
+    year_month = month if own is False else own
+    if year_month is None:
+        return None, f"kolom «{day}»"
+    y, m = year_month
+    where = f"kolom «{day}» ({day} {BULAN[m]} {y})"
+    seen = last.setdefault(label, set())
+    if day in seen:
+        return RejectedCell(str(day), f"kolom «{day}»: nomor hari {day} sudah ada di kolom sebelah kirinya; tanda di "
+                                      "kolom ini tidak dimuat, perbaiki judul kolomnya"), f"kolom «{day}»"
+    if seen and day < max(seen):
+        return RejectedCell(str(day), f"kolom «{day}» ada di sebelah kanan kolom «{max(seen)}»: nomor hari tidak "
+                                      "berurutan, sehingga bulannya tidak pasti; gunakan tanggal lengkap (mis. "
+                                      "01/02/2026) sebagai judul kolom, atau tulis bulannya di atas kolom-kolomnya"), \
+            f"kolom «{day}»"
+    seen.add(day)
+    try:
+        return dt.date(y, m, day), where
+    except ValueError:
+        return RejectedCell(str(day), f"kolom «{day}»: tanggal {day} {BULAN[m]} {y} tidak ada di kalender"), where
+
+
+def _orphans(grid: extract.Grid, row: int, dates: dict[int, object]) -> dict[int, int]:
+    """Headerless columns among the date columns, or right after the last one with a mark below (the second column
+    of a date header merged over two, say): column → the nearest date column to its left."""
+    cells = grid.cells
+    width = cells.shape[1]
+    above = {c for (r0, c0), (r1, c1) in grid.merged if r0 < row <= r1 for c in range(c0, c1 + 1)}
+
+    def blank(c: int) -> bool:
+        return c not in dates and c not in above and not extract._text(cells.iat[row, c])
+
+    out: dict[int, int] = {}
+    left = min(dates)
+    for c in range(min(dates) + 1, max(dates)):
+        if c in dates:
+            left = c
+        elif blank(c):
+            out[c] = left
+    c = max(dates) + 1
+    while c < width and blank(c):
+        below = cells.iloc[row + 1:, c].tolist()
+        if not any(_mark(v) for v in below):
+            break
+        out[c] = max(dates)
+        c += 1
+    return out
 
 
 def _shown(value: object) -> str:
@@ -333,6 +438,6 @@ def _checked(value: object, where: str) -> object:
     """A mark as it is, or a rejected cell whose reason names its column (the message points to the cell)."""
     if _mark(value):
         return value
-    text = short(value)
+    text = " ".join(short(value).split())  # a line break inside the cell stays out of the message
     reason = formula_error(value) or f"tanda kehadiran '{text}' tidak dikenal; yang diterima: {ALLOWED}"
     return RejectedCell(clean_text(value), f"{where}: {reason}")
