@@ -216,6 +216,9 @@ def _title_month(titles: list[str], sheet: str) -> tuple[tuple[int, int] | None,
         found = set().union(*(_month_years(t) for t in texts))
         words = _month_words(texts) | {m for _, m in found}
         if len(found) == 1 and len(words) == 1:
+            other = _month_years(sheet) - found if texts is titles else set()
+            if other:  # the title says one month, the sheet's name another: neither is guessed
+                return None, sorted(words | {m for _, m in other})
             return found.pop(), []
         if found:
             return None, sorted(words)  # two months: which one the day numbers mean is not known
@@ -285,7 +288,8 @@ def _columns(grid: extract.Grid, row: int, heads: dict, labels: dict[int, str], 
     kind = spec.KINDS[KIND]
     columns = dict(matched)
     if any(d is None for d in dates.values()):
-        found = ("judul menyebut lebih dari satu bulan (" + ", ".join(BULAN[m] for m in named) + ")" if named
+        found = ("judul atau nama lembar kerja menyebut lebih dari satu bulan (" + ", ".join(BULAN[m] for m in named)
+                 + ")" if named
                  else "bulan dan tahunnya tidak ditemukan di judul maupun nama lembar kerja")
         reasons["tanggal"] = (
             f"Tanggal — lembar ini dibaca sebagai daftar hadir dengan satu kolom per tanggal (1, 2, 3 …), tetapi {found}; "

@@ -142,7 +142,8 @@ def test_a_title_naming_two_months_is_refused_naming_both(tmp_path, db, titles, 
     entry = _load(tmp_path, path, db)
     [error] = entry["errors"]
     assert (entry["kind"], entry["status"]) == ("kehadiran", "rejected")
-    assert f"tetapi judul menyebut lebih dari satu bulan ({months}); tulis bulan" in error["message"]
+    assert f"tetapi judul atau nama lembar kerja menyebut lebih dari satu bulan ({months}); tulis bulan" in \
+        error["message"]
     assert query(db, "select count(*) from kehadiran") == [(0,)]
 
 
@@ -296,3 +297,14 @@ def test_the_command_line_never_shows_a_traceback(tmp_path):
     assert (done.returncode, "Traceback" in done.stderr) == (1, False), done.stderr
     assert "lebih dari satu bulan (Januari, Februari)" in done.stdout + done.stderr
     assert query(db, DATES) == [("PB-001", D(2026, 2, 28), "HADIR")]
+
+
+def test_a_title_and_a_sheet_name_naming_different_months_refuse_the_sheet(tmp_path, db):
+    """«Bulan Januari 2026» over a sheet named «Feb 2026» (a copied sheet whose title was not updated): the day numbers
+    are not guessed into either month (they loaded as January)."""
+    header = ["No. Register", "Nama", 2, 9, 16]
+    path = _grid(tmp_path / "hadir.xlsx", header, [["PB-001", "Budi", "H", "H", "A"]], sheet="Feb 2026",
+                 titles=("DAFTAR HADIR WAJIB LAPOR", "BULAN JANUARI 2026"))
+    entry = _load(tmp_path, path, db)
+    assert entry["status"] == "rejected" and entry["rows_loaded"] == 0
+    assert "lebih dari satu bulan (Januari, Februari)" in entry["errors"][0]["message"]
