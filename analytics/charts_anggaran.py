@@ -32,20 +32,25 @@ def money_scale(largest) -> tuple[float, str, str]:
     return 1, "", "rupiah"
 
 
-def nice_top(value: float, ticks: int = 5) -> tuple[float, float]:
-    """The axis end at a tick just past value, and the tick step (1, 2, 2.5 or 5 × 10^k), about `ticks` steps."""
+def nice_top(value: float, most: int = 8) -> tuple[float, float]:
+    """The axis end at a tick just past value, and the tick step (1, 2, 2.5 or 5 × 10^k).
+
+    Of the steps that give 3 to `most` intervals (fewer on a narrow axis, whose labels would slant), the one whose end is nearest the value (then the one nearest 5 intervals):
+    328 ends at 350, not 400, so a chart keeps its bars wide.
+    """
     if not value or value <= 0 or math.isnan(value):
         return 1.0, 0.2
-    raw = value / ticks
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    return math.ceil(value / step - 1e-9) * step, step
+    power = 10 ** math.floor(math.log10(value))
+    steps = [m * p for p in (power / 100, power / 10, power) for m in (1, 2, 2.5, 5)]
+    ends = [(math.ceil(value / step - 1e-9) * step, step) for step in steps]
+    fitting = [(float(f"{top:.12g}"), step) for top, step in ends if 3 <= round(top / step) <= most]
+    return min(fitting, key=lambda e: (e[0], abs(round(e[0] / e[1]) - 5)))
 
 
-def _money_axis(largest, title: str, room: float = 1.0) -> tuple[dict, float]:
+def _money_axis(largest, title: str, room: float = 1.0, most: int = 8) -> tuple[dict, float]:
     """A money axis from 0 to a labelled tick past the longest bar (× room, for text beside the bars)."""
     divisor, suffix, words = money_scale(largest)
-    top, step = nice_top(_number(largest) / divisor * room)
+    top, step = nice_top(_number(largest) / divisor * room, most)
     return dict(title=f"{title} ({words})", tickprefix="Rp ", ticksuffix=suffix, tickformat=",~f",
                 range=[0, top], dtick=step, tick0=0, ticklabeloverflow="allow"), divisor
 
@@ -237,8 +242,8 @@ def spending_by_program(frame: pd.DataFrame, tahun: int, sampai: int) -> go.Figu
 
 def cost_per_participant(frame: pd.DataFrame) -> go.Figure:
     """Per program run: realisation per participant and per attended hour, side by side; hidden counts say '<10'."""
-    per_person, person_div = _money_axis(_max(frame["biaya_per_peserta"]), "Rupiah per peserta")
-    per_hour, hour_div = _money_axis(_max(frame["biaya_per_jam"]), "Rupiah per jam hadir")
+    per_person, person_div = _money_axis(_max(frame["biaya_per_peserta"]), "Rupiah per peserta", most=4)  # half width
+    per_hour, hour_div = _money_axis(_max(frame["biaya_per_jam"]), "Rupiah per jam hadir", most=4)
     figure = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.1,
                            subplot_titles=("Biaya per peserta", "Biaya per jam hadir"))
     people = [fmt.SMALL if hidden else number(n) for n, hidden in zip(frame["peserta"], frame["disembunyikan"])]

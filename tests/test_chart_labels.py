@@ -265,7 +265,8 @@ def test_cost_composition_names_only_the_groups_spent_on():
 
 
 @pytest.mark.parametrize("value, top, step", [
-    (57.399, 60, 20), (107.0, 125, 25), (1.3349, 1.5, 0.5), (100, 100, 20), (3, 3, 1), (0, 1, 0.2), (263.9, 300, 100),
+    (57.399, 60, 10), (107.0, 120, 20), (1.3349, 1.4, 0.2), (100, 100, 20), (3, 3, 0.5), (0, 1, 0.2), (263.9, 300, 50),
+    (328, 350, 50),  # not 400: the chart keeps its bars wide
 ])
 def test_nice_top_ends_the_axis_at_a_tick_past_the_value(value, top, step):
     assert charts_anggaran.nice_top(value) == pytest.approx((top, step))
@@ -282,6 +283,7 @@ def test_money_axes_end_at_a_labelled_tick_past_their_longest_bar():
         assert start == 0 and end >= longest
         assert (end / axis.dtick) == pytest.approx(round(end / axis.dtick))  # the end is a tick, so it is labelled
         assert end - axis.dtick < longest  # and no more than one empty step beyond the bar
+        assert 3 <= round(end / axis.dtick) <= 4  # half the width: few labels, which stay level
     composition = charts_anggaran.program_cost_composition(frame.assign(
         porsi_transport_honor=[0.5, 1.0], porsi_konsumsi_bahan=[0.5, 0.0], porsi_lainnya=[0.0, 0.0]))
     assert composition.layout.xaxis.range[1] >= 100 and 100 % composition.layout.xaxis.dtick == 0
