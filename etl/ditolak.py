@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from etl import extract
+from etl import extract, kisi, spec
 
 REASON = "Alasan ditolak"
 CSV_SHEET = "Ditolak"  # CSV and Parquet files have no sheet name
@@ -92,14 +92,29 @@ def rejected_sheets(path: Path, report: dict) -> list[RejectedSheet]:
         body = grid.cells.iloc[positions]
         keep = [c for c in range(grid.cells.shape[1])
                 if header[c] or any(_filled(v) for v in body.iloc[:, c].tolist())]
+        extra = _grid_context(columns, header)
         out.append(RejectedSheet(
             name=entry["sheet"] or CSV_SHEET,
-            header=[header[c] for c in keep],
-            rows=[[body.iat[i, c] for c in keep] for i in range(len(positions))],
+            header=[header[c] for c in keep] + list(extra),
+            rows=[[body.iat[i, c] for c in keep] + list(extra.values()) for i in range(len(positions))],
             reasons=[_reason(n, by_row[n]) for n in numbers],
             row_numbers=numbers,
         ))
     return out
+
+
+def _grid_context(columns, header: list[str]) -> dict[str, str]:
+    """For an attendance grid (etl/kisi.py), what its title said, so the rows reload without it: each day number
+    as its whole date in the header (in place), and the activity or program the title named as columns of their own.
+    """
+    layout = getattr(columns, "layout", None)
+    if layout is None:
+        return {}
+    for c, day in layout.dates.items():
+        if type(day) is dt.date:
+            header[c] = f"{day:%d/%m/%Y}"
+    kind = spec.KINDS[kisi.KIND]
+    return {kind.field(name).headers[0]: value for name, value in layout.constants.items()}
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:

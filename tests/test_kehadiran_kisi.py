@@ -254,3 +254,29 @@ def test_a_tick_typed_as_the_letter_v_is_present_and_bolos_is_absent(tmp_path, d
     assert (entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == (3, 3, 0)
     assert query(db, "select status_hadir from kehadiran order by tanggal") == [("HADIR",), ("HADIR",),
                                                                                 ("TIDAK_HADIR",)]
+
+
+def test_the_rejected_rows_of_a_day_number_grid_reload_without_their_title(tmp_path, db):
+    """The rejected-rows workbook has no title rows: the day numbers come back as whole dates and the activity the
+    title named as a column, so the operator fixes the mark and uploads it as it is (it was refused: no month)."""
+    from etl import ditolak
+    header = ["No. Register", "Nama", 5, 12, 19]
+    rows = [["PB-001", "Budi", "H", "X", "H"], ["PB-002", "Sari", "H", "H", None]]
+    titles = ("DAFTAR HADIR BIMBINGAN KEAGAMAAN", "BULAN JANUARI 2026")
+    path = _grid(tmp_path / "hadir.xlsx", header, rows, titles=titles, numbering=False)
+    load_files([_klien(tmp_path)], db)
+    report = load_files([path], db)
+    [sheet] = ditolak.rejected_sheets(path, report)
+    assert sheet.header == ["No. Register", "Nama", "05/01/2026", "12/01/2026", "19/01/2026", "Jenis Kegiatan"]
+    assert sheet.rows == [["PB-001", "Budi", "H", "X", "H", "BIMBINGAN_KEAGAMAAN"]]
+    fixed = tmp_path / "hadir - ditolak.xlsx"
+    fixed.write_bytes(ditolak.to_xlsx([sheet], path.name))
+    book = openpyxl.load_workbook(fixed)
+    book.active["D2"] = "A"  # the operator's fix
+    book.save(fixed)
+    [entry] = load_files([fixed], db)["files"]
+    assert (entry["kind"], entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == ("kehadiran", 3, 3, 0)
+    assert query(db, "select tanggal, jenis_kegiatan, status_hadir from kehadiran where no_register = 'PB-001' "
+                     "order by tanggal") == [(D(2026, 1, 5), "BIMBINGAN_KEAGAMAAN", "HADIR"),
+                                             (D(2026, 1, 12), "BIMBINGAN_KEAGAMAAN", "TIDAK_HADIR"),
+                                             (D(2026, 1, 19), "BIMBINGAN_KEAGAMAAN", "HADIR")]
