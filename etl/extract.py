@@ -773,6 +773,11 @@ def _header_like(grid: Grid, row: int) -> bool:
     return texts >= 1 and texts * 2 > len(filled) and not _is_numbering(values)
 
 
+def header_search_rows(grid: Grid) -> range | list[int]:
+    """The rows a header may be in: the first HEADER_SEARCH_ROWS (only row 0 of a file that gives its header)."""
+    return [0] if grid.header_given else range(min(HEADER_SEARCH_ROWS, len(grid.cells)))
+
+
 def find_header(grid: Grid, kind: str | None = None) -> tuple[str, int, dict[str, Column]]:
     """(kind, header row index, matched columns); raises ExtractError when no kind is recognised.
 
@@ -788,6 +793,10 @@ def find_header(grid: Grid, kind: str | None = None) -> tuple[str, int, dict[str
                 raise ExtractError("lembar kerja tersembunyi; daftar hadir tanpa kolom wajib: "
                                    + ", ".join(missing_required("kehadiran", found[1])))
             return "kehadiran", *found
+    if kind in (None, "anggaran"):  # a row per account and a column per month: etl/bulanan.py
+        from etl import bulanan
+        if (found := bulanan.find(grid)) is not None:
+            return "anggaran", *found
     rows = [0] if grid.header_given else [
         r for r in range(min(HEADER_SEARCH_ROWS, len(grid.cells))) if _header_like(grid, r)]
     kinds = [kind] if kind else list(spec.KINDS)
@@ -1055,6 +1064,9 @@ def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column], al
     if getattr(columns, "layout", None) is not None:  # an attendance grid (kisi.find): a row per mark
         from etl import kisi
         return kisi.table(grid, header_row, columns)
+    if getattr(columns, "months", None) is not None:  # a monthly budget matrix (bulanan.find): a row per month
+        from etl import bulanan
+        return bulanan.table(grid, header_row, columns)
     absorbed = _fold_marked_choices(grid, kind, header_row, columns)
     body = grid.cells.to_numpy(dtype=object)[header_row + 1:]  # a view: the grid is one block of objects
     row_numbers = np.arange(header_row + 1, len(grid.cells)) + grid.first_row

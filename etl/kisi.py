@@ -58,8 +58,7 @@ def find(grid: extract.Grid) -> tuple[int, Columns] | None:
     """(header row, columns) of an attendance grid, or None when the sheet is not one."""
     if grid.cells.empty:
         return None
-    rows = [0] if grid.header_given else range(min(extract.HEADER_SEARCH_ROWS, len(grid.cells)))
-    for r in rows:
+    for r in extract.header_search_rows(grid):
         values = grid.cells.iloc[r].tolist()
         heads = _date_headers(values)
         if len(heads) < MIN_DATES:

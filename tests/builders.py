@@ -95,3 +95,14 @@ def klien_row(no: int, reg: str, nama: str = "Budi", jk: str = "L", lahir=dt.dat
 
 KEHADIRAN_HEADER = ["No.", "No. Register", "Tanggal", "Jenis Kegiatan", "Kode Program", "Kehadiran", "Alasan",
                     "Durasi (jam)"]
+
+
+def sheet_book(path: Path, header: list, rows: list, *, sheet: str = "Lembar1", titles: tuple[str, ...] = (),
+               **layout) -> Path:
+    """A workbook of one sheet laid out as an office keeps it (office_sheet), saved at path."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    office_sheet(ws, header, rows, titles=titles, **layout)
+    wb.save(path)
+    return path

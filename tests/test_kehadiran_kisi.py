@@ -12,7 +12,7 @@ import pytest
 
 from etl import config, extract
 from etl.load import load_files
-from tests.builders import office_sheet, workbook
+from tests.builders import office_sheet, sheet_book, workbook
 from tests.conftest import query, run_cli
 
 D = dt.date
@@ -26,14 +26,7 @@ def _klien(tmp_path: Path) -> Path:
                                                                 ["PB-002", "Sari", "02/01/2025"]])})
 
 
-def _grid(path: Path, header: list, rows: list, *, sheet: str = "Lembar1", titles: tuple[str, ...] = (),
-          **layout) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = sheet
-    office_sheet(ws, header, rows, titles=titles, **layout)
-    wb.save(path)
-    return path
+_grid = sheet_book  # one sheet as an office keeps it (tests/builders.py)
 
 
 def _load(tmp_path: Path, grid: Path, db: Path) -> dict:
