@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from etl import extract, kisi, spec
+from etl import bulanan, extract, kisi, spec
+from etl.parse import BULAN
 
 REASON = "Alasan ditolak"
 CSV_SHEET = "Ditolak"  # CSV and Parquet files have no sheet name
@@ -103,17 +104,22 @@ def rejected_sheets(path: Path, report: dict) -> list[RejectedSheet]:
     return out
 
 
-def _grid_context(columns, header: list[str]) -> dict[str, str]:
-    """For an attendance grid (etl/kisi.py), what its title said, so the rows reload without it: each day number
-    as its whole date in the header (in place), and the activity or program the title named as columns of their own.
+def _grid_context(columns, header: list[str]) -> dict[str, object]:
+    """For an attendance grid (etl/kisi.py) or a monthly budget matrix (etl/bulanan.py), what its title and labels
+    said, so the rows reload without them: in the header (in place) each day number as its whole date and each month
+    with its block («Realisasi Mar»); the activity, program or year the title named as columns of their own.
     """
-    layout = getattr(columns, "layout", None)
-    if layout is None:
+    if (layout := getattr(columns, "layout", None)) is not None:
+        for c, day in layout.dates.items():
+            if type(day) is dt.date:
+                header[c] = f"{day:%d/%m/%Y}"
+        kind = spec.KINDS[kisi.KIND]
+    elif (layout := getattr(columns, "months", None)) is not None:
+        for c, (target, month) in layout.months.items():
+            header[c] = f"{'RPD' if target == 'rencana' else 'Realisasi'} {BULAN[month]}"
+        kind = spec.KINDS[bulanan.KIND]
+    else:
         return {}
-    for c, day in layout.dates.items():
-        if type(day) is dt.date:
-            header[c] = f"{day:%d/%m/%Y}"
-    kind = spec.KINDS[kisi.KIND]
     return {kind.field(name).headers[0]: value for name, value in layout.constants.items()}
 
 

@@ -193,3 +193,27 @@ def test_loading_the_same_matrix_twice_changes_nothing(tmp_path, db):
     assert (entry["rows_read"], entry["rows_loaded"]) == (7, 7)
     assert query(db, "select baris_baru, baris_diperbarui from muat_run order by id_muat desc limit 1") == [(0, 0)]
     assert query(db, ROWS) == before
+
+
+def test_the_rejected_rows_of_a_plan_matrix_reload_without_their_title(tmp_path, db):
+    """The rejected-rows workbook has no title and no label over the months: each month comes back named with its
+    block («RPD Maret») and the year as a column, so the fixed rows reload as the plan of that year (without them
+    they were refused for want of a year, or read as realisation)."""
+    from etl import ditolak
+    header = ["Kode Akun", "Uraian Akun", "Pagu", "Jan", "Feb", "Mar"]
+    rows = [["521211", "Belanja Bahan", 12_000_000, 1_000_000, 2_000_000, "dua juta"]]
+    path = _matrix(tmp_path / "rpd.xlsx", header, rows, titles=("RENCANA PENARIKAN DANA (RPD) TA 2026",))
+    report = load_files([path], db)
+    [sheet] = ditolak.rejected_sheets(path, report)
+    assert sheet.header == ["Kode Akun", "Uraian Akun", "Pagu", "RPD Januari", "RPD Februari", "RPD Maret",
+                            "Tahun Anggaran"]
+    fixed = tmp_path / "rpd - ditolak.xlsx"
+    fixed.write_bytes(ditolak.to_xlsx([sheet], path.name))
+    import openpyxl
+    book = openpyxl.load_workbook(fixed)
+    book.active["F2"] = 2_000_000  # the operator's fix
+    book.save(fixed)
+    [entry] = load_files([fixed], db)["files"]
+    assert (entry["kind"], entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == ("anggaran", 4, 4, 0)
+    assert query(db, "select bulan, rencana, realisasi from anggaran where tahun_anggaran = 2026 and bulan = 3") == [
+        (3, 2_000_000, None)]
