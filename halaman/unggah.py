@@ -216,9 +216,12 @@ st.caption(f"Jenis berkas: {', '.join(suffixes())}; paling besar {limit_mb} MB p
            "dengan tanda ×). "
            "Rumus tidak dihitung ulang: dipakai nilai yang terakhir disimpan Excel. Berkas .xlsm diterima, tetapi "
            "makronya tidak pernah dijalankan — hanya nilai sel yang dibaca. Berkas yang dilindungi kata sandi harus "
-           "dibuka di Excel dan disimpan tanpa kata sandi lebih dulu. Daftar hadir boleh berbentuk kisi (satu baris per "
-           "klien, satu kolom per tanggal, tanda H, I, S atau A di selnya): bila tidak ada kolom «Jenis Kegiatan», "
-           "tulis kegiatannya di judul lembar (mis. «Daftar Hadir Wajib Lapor Januari 2026»).")
+           "dibuka di Excel dan disimpan tanpa kata sandi lebih dulu.")
+st.caption("Bentuk lembar yang juga dibaca: daftar hadir berbentuk kisi (satu baris per klien, satu kolom per tanggal, "
+           "tanda H, I, S atau A di selnya) — bila tidak ada kolom «Jenis Kegiatan», tulis kegiatannya di judul lembar "
+           "(mis. «Daftar Hadir Wajib Lapor Januari 2026»); anggaran berbentuk matriks bulanan (satu baris per akun, "
+           "satu kolom per bulan) — tulis «Realisasi» atau «Rencana (RPD)» di atas kolom bulan, dan tahunnya di judul "
+           "(mis. «TA 2026») bila tidak ada kolom «Tahun Anggaran».")
 kinds = [AUTO, *spec.LOAD_ORDER]
 choice = st.selectbox("Jenis data", kinds, key="unggah_jenis", placeholder="Pilih jenis data",
                       format_func=lambda k: "Kenali otomatis (disarankan)" if k == AUTO else kualitas.KIND_TITLES[k])
