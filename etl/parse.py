@@ -237,8 +237,15 @@ def _indonesian_number(text: str) -> Decimal | None:
     return None
 
 
+# a bare «M» is left out: miliar to an Indonesian reader, million to others; a refused value beats a 1000× error
+_MONEY_SCALES = {"ribu": 1_000, "rb": 1_000, "juta": 1_000_000, "jt": 1_000_000, "miliar": 1_000_000_000,
+                 "milyar": 1_000_000_000}
+_MONEY_UNIT = re.compile(r"(\d[\d.,]*)\s*(ribu|rb|juta|jt|miliar|milyar)\.?", re.I)
+
+
 def parse_money(value: object) -> Parsed:
-    """Rupiah as typed: Rp1.500.000,00, Rp 1.500.000, Rp. 65.040.000,-, 1.500.000, numbers."""
+    """Rupiah as typed: Rp1.500.000,00, Rp 1.500.000, Rp. 65.040.000,-, 1.500.000, numbers; also with a word of
+    scale as written by hand (1,2 juta, 750 rb, 1,5 miliar: README's reading rules beyond DATA.md)."""
     if is_empty(value):
         return EMPTY
     if isinstance(value, bool) or isinstance(value, (dt.date, dt.datetime)):
@@ -262,7 +269,12 @@ def parse_money(value: object) -> Parsed:
     if t.startswith("-"):
         negative, t = True, _MONEY_PREFIX.sub("", t.lstrip("-").strip()).strip()
     t = re.sub(r"(,|\.)?-+$", "", t).strip()
+    scale = 1
+    if unit := _MONEY_UNIT.fullmatch(t):  # «1,2 juta», «750 rb» as officers write them by hand
+        t, scale = unit[1].strip(), _MONEY_SCALES[unit[2].lower()]
     number = _indonesian_number(t)
+    if number is not None and scale != 1:
+        number = Decimal(str(number)) * scale
     if number is None:
         return None, f"jumlah uang tidak dapat dibaca: '{short(value)}' (contoh: Rp 1.500.000)", None
     if negative and number != 0:

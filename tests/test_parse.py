@@ -72,7 +72,17 @@ def test_money(raw, expected):
     assert parse.parse_money(raw)[:2] == (expected, None)
 
 
-@pytest.mark.parametrize("raw", ["-1.500.000", "(1.500.000)", -5, "Rp -10.000", "satu juta", "1.50.000"])
+@pytest.mark.parametrize("raw, expected", [
+    ("1,2 juta", 1_200_000), ("Rp 1,2 juta", 1_200_000), ("750 rb", 750_000), ("750rb", 750_000),
+    ("1.5 jt", 1_500_000), ("3 Jt.", 3_000_000), ("1.250 ribu", 1_250_000), ("0,5 milyar", 500_000_000),
+    ("Rp 2,25 miliar", 2_250_000_000),
+])
+def test_money_with_a_word_of_scale_as_written_by_hand(raw, expected):
+    assert parse.parse_money(raw)[:2] == (expected, None)
+
+
+@pytest.mark.parametrize("raw", ["-1.500.000", "(1.500.000)", -5, "Rp -10.000", "satu juta", "1.50.000", "-1 juta",
+                                 "juta", "2,5 M", "1,2 juta rupiah"])
 def test_bad_or_negative_money_is_rejected(raw):
     value, error, _ = parse.parse_money(raw)
     assert value is None and error
