@@ -94,6 +94,7 @@ class Table:
     row_numbers: np.ndarray  # per data row
     warnings: list[dict] = field(default_factory=list)
     factorized: dict[str, tuple[np.ndarray, list]] = field(default_factory=dict)  # field → (codes, distinct)
+    labelled: np.ndarray | None = None  # per data row: its first cell names a total («Jumlah Januari»), see _total_rows
 
 
 # ----------------------------------------------------------------------------------------- reading
@@ -949,12 +950,21 @@ def _total_word(value: object) -> bool:
     return type(value) is str and len(value) <= 30 and _NOT_LETTER.sub("", value.upper()) in TOTAL_WORDS
 
 
-def _total_rows(cells: np.ndarray, filled: np.ndarray, factorized: dict[int, tuple]) -> np.ndarray:
-    """Rows whose first non-empty cell is JUMLAH, TOTAL and the like (`factorized`: columns' codes and values)."""
+_SUBTOTAL_START = re.compile(r"^\s*(jumlah|jml\.?|total|sub\s*-?\s*total|grand\s*total|rekap(itulasi)?)\b", re.I)
+
+
+def _total_label(value: object) -> bool:
+    """A first cell that names a total in more words than DATA.md's list («Jumlah Januari», «Total Program A»)."""
+    return type(value) is str and len(value) <= 60 and bool(_SUBTOTAL_START.match(value)) and not _total_word(value)
+
+
+def _total_rows(cells: np.ndarray, filled: np.ndarray, factorized: dict[int, tuple]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows whose first non-empty cell is JUMLAH, TOTAL and the like (`factorized`: columns' codes and values), and
+    rows whose first cell only starts so («Jumlah Januari»: data rows by DATA.md, whose rejection says why)."""
     n = filled.shape[0]
-    out = np.zeros(n, dtype=bool)
+    out, labelled = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     if n == 0 or filled.shape[1] == 0:
-        return out
+        return out, labelled
     first = np.where(filled.any(axis=1), filled.argmax(axis=1), -1)
     for j in np.unique(first[first >= 0]).tolist():  # each column that holds some row's first cell
         rows = np.flatnonzero(first == j)
@@ -966,13 +976,13 @@ def _total_rows(cells: np.ndarray, filled: np.ndarray, factorized: dict[int, tup
             codes, uniques = pd.factorize(cells[rows, j], use_na_sentinel=True)
             values = uniques.tolist()
         words = np.zeros(len(values) + 1, dtype=bool)  # the last slot: an empty cell (code -1)
-        if len(rows) < len(values):  # only the values these rows hold: a few rows can sit in a column of thousands
-            held = np.unique(codes[codes >= 0]).tolist()
-            words[held] = [_total_word(values[k]) for k in held]
-        else:
-            words[:-1] = [_total_word(v) for v in values]
-        out[rows] = words[codes]
-    return out
+        labels = np.zeros(len(values) + 1, dtype=bool)
+        # only the values these rows hold: a few rows can sit in a column of thousands
+        held = np.unique(codes[codes >= 0]).tolist() if len(rows) < len(values) else list(range(len(values)))
+        words[held] = [_total_word(values[k]) for k in held]
+        labels[held] = [_total_label(values[k]) for k in held]
+        out[rows], labelled[rows] = words[codes], labels[codes]
+    return out, labelled
 
 
 _MONTH_YEAR = re.compile(r"^(\d{1,2}\s+)?([A-Za-z]+)\s+\d{4}$")
@@ -1082,7 +1092,7 @@ def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column], al
             keep[i:] = False
             end = i
             break
-    special = _total_rows(body, nonempty, factorized)  # total and numbering rows: never data
+    special, labelled = _total_rows(body, nonempty, factorized)  # total and numbering rows: never data
     filled_rows = np.flatnonzero(count > 0)
     if len(filled_rows) and _is_numbering(list(body[filled_rows[0]])):
         special[filled_rows[0]] = True
@@ -1135,7 +1145,8 @@ def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column], al
         where = "" if grid.header_given else f" di bawah judul kolom (baris {header_row + grid.first_row})"
         warnings.append({"row": None, "column": None, "value": None,
                          "message": f"tidak ada baris data{where}; tidak ada yang dimuat"})
-    return Table(kind, grid.name, columns, values, rows, numbers, warnings, coded)
+    return Table(kind, grid.name, columns, values, rows, numbers, warnings, coded,
+                 labelled[keep] if labelled.any() else None)
 
 
 def _raw_values(body: np.ndarray, columns: dict[str, Column]) -> pd.DataFrame:

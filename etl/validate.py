@@ -233,6 +233,17 @@ def _dates(values: np.ndarray) -> pd.Series:
     return pd.to_datetime(pd.Series(values, dtype=object), errors="coerce")
 
 
+TOTAL_ROW_HINT = ("; baris ini tampak sebagai baris jumlah, bukan data, sehingga tidak dimuat: hapus baris ini, "
+                  "atau tulis hanya «JUMLAH» di sel pertamanya agar dilewati")
+
+
+def _required_message(header: str, labelled: np.ndarray | None):
+    """«… wajib diisi», with why a row that names a total («Jumlah Januari») is no data (extract._total_rows)."""
+    if labelled is None:
+        return f"{header} wajib diisi"
+    return lambda i: f"{header} wajib diisi" + (TOTAL_ROW_HINT if labelled[i] else "")
+
+
 def validate(table: Table, refs: References, mapping: list[tuple[str, str]],
              load_date: dt.date | None = None) -> Validated:
     """Parse and check one table; rows with any error are rejected, the rest are returned typed."""
@@ -264,7 +275,7 @@ def validate(table: Table, refs: References, mapping: list[tuple[str, str]],
 
     for name in kind.required:
         missing = np.flatnonzero(issues.isna(parsed, name) & ~_has_error(issues, name, n))
-        issues.error(missing, name, f"{issues.header(name)} wajib diisi")
+        issues.error(missing, name, _required_message(issues.header(name), table.labelled))
     RULES[table.kind](parsed, issues, refs, mapping, load_date)
     _duplicates(kind, parsed, issues)
 

@@ -278,3 +278,17 @@ def test_a_client_name_beside_the_register_is_not_warned_about(tmp_path):
     warned = [w["column"] for w in table(grid, kind, row, columns).warnings
               if w["message"] == "kolom tidak dikenal, diabaikan"]
     assert warned == ["Alamat"]
+
+
+def test_a_row_naming_a_total_in_more_words_is_rejected_saying_why(tmp_path, db):
+    """«Jumlah Januari» is no word of DATA.md's closed list, so the row is data and rejected; its reason now says it
+    looks like a total row and how to have it skipped (it only said «Kode Akun wajib diisi»)."""
+    from etl.validate import TOTAL_ROW_HINT
+    header = ["Tahun Anggaran", "Bulan", "Kode Akun", "Realisasi"]
+    rows = [[2026, 1, "521211", 1_000_000], ["Jumlah Januari", None, None, 1_000_000], [2026, 2, "521211", 500_000],
+            [None, None, None, None], [2026, 3, None, 7]]
+    path = workbook(tmp_path / "anggaran.xlsx", {"Realisasi": (header, rows)})
+    [entry] = load_files([path], db)["files"]
+    assert (entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == (4, 2, 2)
+    messages = {e["row"]: e["message"] for e in entry["errors"] if e["column"] == "Kode Akun"}
+    assert messages == {7: "Kode Akun wajib diisi" + TOTAL_ROW_HINT, 10: "Kode Akun wajib diisi"}
