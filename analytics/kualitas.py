@@ -433,6 +433,12 @@ def _own_warnings(report: dict, entry: dict) -> list[dict]:
     return own_warnings(report, entry)
 
 
+def _shape(entry: dict) -> str:
+    """« (daftar hadir berbentuk kisi: …)» after a sheet read from a wide layout: why it has more rows than lines."""
+    from etl.extract import SHAPES
+    return f" ({SHAPES[entry['bentuk']]})" if entry.get("bentuk") in SHAPES else ""
+
+
 def report_summary(report: dict, loaded: bool = False) -> pd.DataFrame:
     """One row per sheet of every file of a check (loaded=False) or load, skipped sheets included, in words."""
     rows = []
@@ -440,7 +446,7 @@ def report_summary(report: dict, loaded: bool = False) -> pd.DataFrame:
         for e in entries:
             ready = RUN_STATUS["loaded"] if loaded else READY
             status = ready if e["status"] == "loaded" else RUN_STATUS["rejected"]
-            rows.append({"Berkas": name, "Lembar kerja": e["sheet"] or "–",
+            rows.append({"Berkas": name, "Lembar kerja": (e["sheet"] or "–") + _shape(e),
                          "Jenis data": KIND_TITLES.get(e["kind"], "tidak dikenali") if e["kind"] else "tidak dikenali",
                          "Status": status, "Baris dibaca": _number(e["rows_read"]),
                          "Diterima": _number(e["rows_loaded"]), "Ditolak": _number(e["rows_rejected"]),

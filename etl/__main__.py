@@ -8,7 +8,7 @@ from pathlib import Path
 
 from etl import config, spec
 from etl.argumen import Parser
-from etl.extract import suffixes
+from etl.extract import SHAPES, suffixes
 
 KINDS = list(spec.LOAD_ORDER)
 ACCEPTED = ", ".join(suffixes())  # every extension read_grids accepts, workbooks first
@@ -92,7 +92,8 @@ def _summary(report: dict) -> str:
             status = "dimuat" if f["status"] == "loaded" else "DITOLAK"
             warnings = own_warnings(report, f)
             lines.append(f"{where}: {f['kind'] or '-'} {status}; dibaca {f['rows_read']}, dimuat {f['rows_loaded']}, "
-                         f"ditolak {f['rows_rejected']}, peringatan {len(warnings)}")
+                         f"ditolak {f['rows_rejected']}, peringatan {len(warnings)}"
+                         + (f" ({SHAPES[f['bentuk']]})" if f.get("bentuk") else ""))
             whole = "lembar kerja" if f["sheet"] else "berkas"
             lines += _issue_lines(f["errors"], "✗", whole, "alasan penolakan")
             lines += _issue_lines(warnings, "!", whole, "peringatan")

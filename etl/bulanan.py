@@ -260,7 +260,8 @@ def table(grid: extract.Grid, header_row: int, columns: Columns) -> extract.Tabl
     frame = pd.DataFrame({name: pd.Series(v, dtype=object) for name, v in values.items()}, dtype=object)
     matched = dict(columns)
     matched["bulan"] = extract.Column("bulan", -1, spec.KINDS[KIND].field("bulan").headers[0])
-    return extract.Table(KIND, grid.name, matched, frame, np.arange(len(at_)), base.row_numbers[at_], warnings)
+    return extract.Table(KIND, grid.name, matched, frame, np.arange(len(at_)), base.row_numbers[at_], warnings,
+                         shape="matriks")
 
 
 def _objects(items: list) -> np.ndarray:

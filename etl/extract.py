@@ -82,6 +82,11 @@ class Column:
     header: str
 
 
+# wide layouts read as rows, as reports name them (a sheet's counts are of the rows made, not of its lines)
+SHAPES = {"kisi": "daftar hadir berbentuk kisi: satu baris per tanda kehadiran",
+          "matriks": "anggaran berbentuk matriks bulanan: satu baris per akun per bulan, ditambah baris pagu"}
+
+
 @dataclass
 class Table:
     """The data rows of one sheet, matched to one kind: raw values per field and their row numbers."""
@@ -95,6 +100,7 @@ class Table:
     warnings: list[dict] = field(default_factory=list)
     factorized: dict[str, tuple[np.ndarray, list]] = field(default_factory=dict)  # field → (codes, distinct)
     labelled: np.ndarray | None = None  # per data row: its first cell names a total («Jumlah Januari»), see _total_rows
+    shape: str | None = None  # a wide layout read as rows (SHAPES), else None
 
 
 # ----------------------------------------------------------------------------------------- reading

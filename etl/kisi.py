@@ -412,7 +412,8 @@ def table(grid: extract.Grid, header_row: int, columns: Columns) -> extract.Tabl
          "message": "kolom diabaikan: pada daftar hadir berbentuk kisi, tanggal dan kehadiran dibaca dari kolom-kolom "
                     "tanggal"} for text in layout.ignored.values()]
     frame = pd.DataFrame({name: pd.Series(v, dtype=object) for name, v in values.items()}, dtype=object)
-    return extract.Table(KIND, grid.name, dict(columns), frame, np.arange(len(at)), base.row_numbers[at], warnings)
+    return extract.Table(KIND, grid.name, dict(columns), frame, np.arange(len(at)), base.row_numbers[at], warnings,
+                         shape="kisi")
 
 
 _RECAP = re.compile(r"^\s*(jumlah|jml\.?|total|sub\s*total|rekap(itulasi)?)\b", re.I)

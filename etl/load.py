@@ -410,9 +410,12 @@ def _entry(plan: FilePlan, sheet: Sheet | None, rejected: dict | None = None) ->
                 "status": "rejected", "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0,
                 "errors": [rejected["error"]], "warnings": []}
     v = sheet.validated
-    return {"file": plan.path.name, "sheet": v.sheet, "kind": v.kind, "status": "loaded",
-            "rows_read": v.rows_read, "rows_loaded": v.rows.num_rows, "rows_rejected": v.rows_rejected,
-            "errors": v.errors, "warnings": v.warnings}
+    entry = {"file": plan.path.name, "sheet": v.sheet, "kind": v.kind, "status": "loaded",
+             "rows_read": v.rows_read, "rows_loaded": v.rows.num_rows, "rows_rejected": v.rows_rejected,
+             "errors": v.errors, "warnings": v.warnings}
+    if sheet.table.shape:  # a wide layout: its counts are of the rows made from it (extract.SHAPES)
+        entry["bentuk"] = sheet.table.shape
+    return entry
 
 
 def _dedupe_across_sheets(con: duckdb.DuckDBPyConnection, sheets: list[Sheet], kind_name: str) -> None:

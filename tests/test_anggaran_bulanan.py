@@ -51,6 +51,7 @@ def test_a_realisation_matrix_with_the_year_in_the_title(tmp_path, db):
     """Two title rows, «Realisasi» merged over the months, a numbering row, JUMLAH row and signature block."""
     [entry] = load_files([_realisasi(tmp_path)], db)["files"]
     assert (entry["kind"], entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == ("anggaran", 7, 7, 0)
+    assert entry["bentuk"] == "matriks"  # reports say the counts are of the rows made (extract.SHAPES)
     assert entry["errors"] == [] and entry["warnings"] == []
     bahan = (2026, "521211", "Belanja Bahan", None, "Konsumsi bimbingan")
     transport = (2026, "524113", "Perjalanan Dinas Dalam Kota", "P01", "Transport narasumber")

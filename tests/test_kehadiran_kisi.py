@@ -273,3 +273,23 @@ def test_the_rejected_rows_of_a_day_number_grid_reload_without_their_title(tmp_p
                      "order by tanggal") == [(D(2026, 1, 5), "BIMBINGAN_KEAGAMAAN", "HADIR"),
                                              (D(2026, 1, 12), "BIMBINGAN_KEAGAMAAN", "TIDAK_HADIR"),
                                              (D(2026, 1, 19), "BIMBINGAN_KEAGAMAAN", "HADIR")]
+
+
+def test_reports_say_a_grid_counts_the_rows_made_from_it(tmp_path, db):
+    """«dibaca 6» for a sheet of two clients puzzles an operator: the command line and the Unggah Data summary say the
+    sheet was read as a grid, one row per mark; an ordinary sheet's entry has no such key."""
+    from analytics import kualitas
+    from etl.extract import SHAPES
+    header = ["No. Register", "Nama", "Kegiatan", "05/01/2026", "12/01/2026", "19/01/2026"]
+    rows = [["PB-001", "Budi", "Wajib Lapor", "H", "H", "A"], ["PB-002", "Sari", "Wajib Lapor", "H", "I", "H"]]
+    path = _grid(tmp_path / "hadir.xlsx", header, rows, numbering=False)
+    load_files([_klien(tmp_path)], db)
+    done = run_cli("load", path, "--db", db, "--json")
+    [entry] = json.loads(done.stdout)["files"]
+    assert (entry["rows_read"], entry["bentuk"]) == (6, "kisi")
+    shown = run_cli("load", path, "--db", db)
+    assert f"dibaca 6, dimuat 6, ditolak 0, peringatan 0 ({SHAPES['kisi']})" in shown.stdout
+    summary = kualitas.report_summary({"files": [entry], "skipped": []})
+    assert summary["Lembar kerja"].tolist() == [f"Lembar1 ({SHAPES['kisi']})"]
+    [plain] = load_files([_klien(tmp_path)], db)["files"]
+    assert "bentuk" not in plain
