@@ -83,8 +83,7 @@ class Column:
 
 
 # wide layouts read as rows, as reports name them (a sheet's counts are of the rows made, not of its lines)
-SHAPES = {"kisi": "daftar hadir berbentuk kisi: satu baris per tanda kehadiran",
-          "matriks": "anggaran berbentuk matriks bulanan: satu baris per akun per bulan, ditambah baris pagu"}
+SHAPES = {"kisi": "kisi: satu baris per tanda hadir", "matriks": "matriks: satu baris per akun per bulan"}
 
 
 @dataclass
