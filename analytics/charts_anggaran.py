@@ -35,8 +35,8 @@ def money_scale(largest) -> tuple[float, str, str]:
 def nice_top(value: float, most: int = 8) -> tuple[float, float]:
     """The axis end at a tick just past value, and the tick step (1, 2, 2.5 or 5 × 10^k).
 
-    Of the steps that give 3 to `most` intervals (fewer on a narrow axis, whose labels would slant), the one whose end is nearest the value (then the one nearest 5 intervals):
-    328 ends at 350, not 400, so a chart keeps its bars wide.
+    Of the steps that give 3 to `most` intervals (fewer on a narrow axis, whose labels would slant), the one whose
+    end is nearest the value (then the one nearest 5 intervals): 328 ends at 350, not 400, so the bars stay wide.
     """
     if not value or value <= 0 or math.isnan(value):
         return 1.0, 0.2
@@ -77,7 +77,8 @@ def _max(*series: pd.Series) -> float:
 
 def pagu_vs_realisasi(frame: pd.DataFrame, tahun: int, sampai: int) -> go.Figure:
     """Per account: the pagu as a wide light bar, the realisation over it, absorption % at its end."""
-    axis, divisor = _money_axis(_max(frame["pagu"], frame["realisasi"]), "Rupiah", room=1.08)  # room for the % beside a bar
+    # room for the % beside a bar
+    axis, divisor = _money_axis(_max(frame["pagu"], frame["realisasi"]), "Rupiah", room=1.08)
     labels = [f"{a} (melebihi pagu)" if over else a for a, over in zip(frame["akun"], frame["melebihi_pagu"])]
     figure = go.Figure()
     figure.add_bar(y=labels, x=_values(frame["pagu"], divisor), orientation="h", name="Pagu",
@@ -220,7 +221,8 @@ def cumulative_absorption(frame: pd.DataFrame, tahun: int) -> go.Figure:
 
 def spending_by_program(frame: pd.DataFrame, tahun: int, sampai: int) -> go.Figure:
     """Per program run (and the general lines): pagu as a light bar, realisation over it with its share."""
-    axis, divisor = _money_axis(_max(frame["pagu"], frame["realisasi"]), "Rupiah", room=1.45)  # room for the amount beside each bar
+    # room for the amount beside each bar
+    axis, divisor = _money_axis(_max(frame["pagu"], frame["realisasi"]), "Rupiah", room=1.45)
     general = [str(p).endswith(GENERAL) for p in frame["program"]]
     figure = go.Figure()
     figure.add_bar(y=frame["program"], x=_values(frame["pagu"], divisor), orientation="h", name="Pagu",

@@ -955,12 +955,13 @@ def _total_word(value: object) -> bool:
     return type(value) is str and len(value) <= 30 and _NOT_LETTER.sub("", value.upper()) in TOTAL_WORDS
 
 
-_SUBTOTAL_START = re.compile(r"^\s*(jumlah|jml\.?|total|sub\s*-?\s*total|grand\s*total|rekap(itulasi)?)\b", re.I)
+# a first cell that starts by naming a total (also read by etl/kisi.py for a grid's recap rows)
+TOTAL_START = re.compile(r"^\s*(jumlah|jml\.?|total|sub\s*-?\s*total|grand\s*total|rekap(itulasi)?)\b", re.I)
 
 
 def _total_label(value: object) -> bool:
     """A first cell that names a total in more words than DATA.md's list («Jumlah Januari», «Total Program A»)."""
-    return type(value) is str and len(value) <= 60 and bool(_SUBTOTAL_START.match(value)) and not _total_word(value)
+    return type(value) is str and len(value) <= 60 and bool(TOTAL_START.match(value)) and not _total_word(value)
 
 
 def _total_rows(cells: np.ndarray, filled: np.ndarray, factorized: dict[int, tuple]) -> tuple[np.ndarray, np.ndarray]:

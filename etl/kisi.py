@@ -291,7 +291,8 @@ def _columns(grid: extract.Grid, row: int, heads: dict, labels: dict[int, str], 
                  + ")" if named
                  else "bulan dan tahunnya tidak ditemukan di judul maupun nama lembar kerja")
         reasons["tanggal"] = (
-            f"Tanggal — lembar ini dibaca sebagai daftar hadir dengan satu kolom per tanggal (1, 2, 3 …), tetapi {found}; "
+            "Tanggal — lembar ini dibaca sebagai daftar hadir dengan satu kolom per tanggal (1, 2, 3 …), tetapi "
+            f"{found}; "
             "tulis bulan dan tahunnya di judul (mis. «Bulan Januari 2026») atau gunakan tanggal lengkap (mis. "
             "05/01/2026) sebagai judul kolom")
     else:
@@ -416,9 +417,6 @@ def table(grid: extract.Grid, header_row: int, columns: Columns) -> extract.Tabl
                          shape="kisi")
 
 
-_RECAP = re.compile(r"^\s*(jumlah|jml\.?|total|sub\s*total|rekap(itulasi)?)\b", re.I)
-
-
 def _recap_row(values: list, register: object, marks: list) -> bool:
     """A grid's recap row: a first cell that starts with Jumlah/Total/Rekap (in the register column or before it, no
     register besides), only counts or percentages under the dates.
@@ -426,7 +424,7 @@ def _recap_row(values: list, register: object, marks: list) -> bool:
     DATA.md's total rows are the exact words; under a grid the row names what it counts («Jumlah Hadir»).
     """
     first = next((v for v in values if not is_empty(v)), None)
-    if not (isinstance(first, str) and _RECAP.match(first)):
+    if not (isinstance(first, str) and extract.TOTAL_START.match(first)):
         return False
     counts = all(_number(v) or (isinstance(v, str) and v.strip().endswith("%")) for v in marks)
     return counts and (is_empty(register) or clean_text(register) == clean_text(first))

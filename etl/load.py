@@ -445,7 +445,8 @@ def _dedupe_across_sheets(con: duckdb.DuckDBPyConnection, sheets: list[Sheet], k
         for row, value, first_sheet, first_row, _ in found:
             column = sheets[n].table.columns.get(key[1])  # the header as the sheet writes it, as other errors
             v.errors.append({"row": int(row), "column": column.header if column else key[1], "value": value,
-                             "message": f"duplikat: sama dengan baris {first_row} (lembar kerja {sheets[first_sheet].table.sheet})"})
+                             "message": f"duplikat: sama dengan baris {first_row} "
+                                        f"(lembar kerja {sheets[first_sheet].table.sheet})"})
         keep = np.ones(v.rows.num_rows, dtype=bool)
         keep[[p for *_, p in found]] = False  # by position: a grid's row holds several rows (etl/kisi.py)
         v.rows = v.rows.filter(pa.array(keep))

@@ -53,8 +53,8 @@ def _filter(name: str, column: jl.Column):
         choices = cached(jl.options)(name, column.name, viewer)
         if key in st.session_state:
             st.session_state[key] = [v for v in st.session_state[key] if v in choices]
-        chosen = st.multiselect(column.label, choices, format_func=lambda v: jl.option_label(v, column.name), key=key, placeholder="Semua",
-                                select_all=False)
+        chosen = st.multiselect(column.label, choices, format_func=lambda v: jl.option_label(v, column.name), key=key,
+                                placeholder="Semua", select_all=False)
         return tuple(chosen) or None
     low, high = cached(jl.bounds)(name, column.name, viewer)
     if low is None:
