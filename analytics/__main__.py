@@ -111,7 +111,8 @@ def _risk_validate(args) -> int:
     else:
         print(_text(report))
     if report["status"] != "ok":
-        print(report["reason"], file=sys.stderr)
+        if args.json:  # the text report already ends with the reason
+            print(report["reason"], file=sys.stderr)
         return NOT_ENOUGH
     return OK
 

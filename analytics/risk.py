@@ -867,6 +867,15 @@ def _fit(horizon: int, include_revocations: bool, prediction_months: int | None,
         "excluded_labels": dict(EXCLUSIONS), "features": features, "min_events": MIN_EVENTS,
     }
     empty_scores = _unscored(frame, as_of, dynamic)
+    if not len(y):
+        unobserved = report["excluded"]["belum_teramati"] == len(frame) > 0
+        why = (f"teramati penuh selama {horizon} bulan sejak mulai bimbingan (tanggal data {fmt.date(as_of)}); pilih "
+               "jendela yang lebih pendek atau muat kasus yang lebih lama" if unobserved
+               else "memenuhi syarat (alasannya di rincian kasus yang tidak dipakai)")
+        none = (f"tidak satu pun dari {fmt.number(len(frame))} kasus {why}" if len(frame)
+                else "belum ada kasus yang mulai bimbingan")
+        validation = _not_enough(report, f"Tidak cukup data untuk validasi: {none}. Model tidak ditampilkan.")
+        return Fit(validation, None, None, empty_scores, frame[list(FRAME_KEPT)], as_of, months)
     if min(events, len(y) - events) < MIN_EVENTS:
         which = "kejadian kegagalan" if events < len(y) - events else "kasus tanpa kegagalan"
         validation = _not_enough(report, f"Tidak cukup data untuk validasi: {fmt.number(min(events, len(y) - events))} "

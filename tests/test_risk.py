@@ -578,3 +578,24 @@ def test_a_failed_background_fit_is_said_once_then_tried_again(office, tmp_path,
         assert len(calls) == 2
     finally:
         risk.forget()
+
+
+def test_no_case_observed_long_enough_says_why_once(tmp_path):
+    """Cases that all started within the window: the reason names the window and the data date, printed once."""
+    start = dt.date(2020, 1, 1)
+    rows = [["No. Register", "Nama", "Jenis Kelamin", "Tanggal Mulai Bimbingan", "Residivis"]]
+    rows += [[f"PB-{i}", f"Kasus {i}", "L", (start + dt.timedelta(days=3 * i)).isoformat(), "Tidak"] for i in range(80)]
+    csv_path = tmp_path / "klien.csv"
+    csv_path.write_text("\n".join(",".join(r) for r in rows), encoding="utf-8")
+    db = tmp_path / "kohort.duckdb"
+    loaded = subprocess.run([sys.executable, "-m", "etl", "load", str(csv_path), "--db", str(db)],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert loaded.returncode == 0, loaded.stderr
+    done = _cli("risk-validate", "--db", db, "--horizon", "12")
+    assert done.returncode == 1
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("Tidak cukup data untuk validasi: tidak satu pun dari 80 kasus teramati penuh selama 12 "
+                           "bulan") and f"tanggal data {fmt.date(start + dt.timedelta(days=3 * 79))}" in last and "jendela yang lebih pendek" in last
+    assert last not in done.stderr  # said once, on stdout with the rest of the report
+    as_json = _cli("risk-validate", "--db", db, "--json")
+    assert as_json.returncode == 1 and json.loads(as_json.stdout)["reason"] in as_json.stderr
