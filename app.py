@@ -154,6 +154,11 @@ WIDGET_TEXTS_CSS = f"""<style>
 </style>"""
 
 st.set_page_config(page_title="Dasbor Pokmas Lipas", page_icon=str(ROOT / "assets" / "ikon.png"), layout="wide")
+try:
+    config.settings()
+except config.ConfigError as exc:  # a typo in konfigurasi.toml: say where, not a traceback
+    st.error(f"Aplikasi belum dapat dijalankan: {exc}. Perbaiki berkas itu, lalu muat ulang halaman ini.")
+    st.stop()
 
 
 @st.cache_resource

@@ -122,7 +122,12 @@ COMMANDS = {"risk-validate": _risk_validate, "report": report.run_cli}
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return COMMANDS[args.command](args)
+    try:
+        config.settings()  # a broken konfigurasi.toml is said before any work starts
+        return COMMANDS[args.command](args)
+    except config.ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return USAGE
 
 
 if __name__ == "__main__":

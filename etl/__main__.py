@@ -215,8 +215,13 @@ def _backups(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return {"load": _load, "demo": _demo, "templates": _templates, "undo": _undo,
-            "export": _export, "backups": _backups}[args.command](args)
+    try:
+        config.settings()  # a broken konfigurasi.toml is said before any work starts
+        return {"load": _load, "demo": _demo, "templates": _templates, "undo": _undo,
+                "export": _export, "backups": _backups}[args.command](args)
+    except config.ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -15,14 +16,45 @@ DEFAULT_KODE_BAPAS = "BAPAS-BDL"
 TIMEZONE = ZoneInfo("Asia/Jakarta")
 
 
+TEXT_SETTINGS = ("db", "akses", "kode_bapas", "memori_baca", "folder_model", "kunci_model")
+QUOTED_EXAMPLE = 'teks ditulis di antara tanda kutip, misalnya kode_bapas = "BAPAS-MET"'
+
+
+class ConfigError(Exception):
+    """The configuration file cannot be used; the message (Indonesian) names the file, the line and what to fix."""
+
+
 @lru_cache(maxsize=1)
 def settings() -> dict:
-    """The configuration file (`BAPAS_CONFIG`, else `konfigurasi.toml` beside app.py), or {}."""
+    """The configuration file (`BAPAS_CONFIG`, else `konfigurasi.toml` beside app.py), or {}; ConfigError if bad."""
     path = Path(os.environ.get("BAPAS_CONFIG", ROOT / "konfigurasi.toml"))
     if not path.is_file():
         return {}
-    with path.open("rb") as fh:
-        return tomllib.load(fh)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+        values = tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise ConfigError(f"berkas konfigurasi {path} tidak dapat dibaca: simpan sebagai teks UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"berkas konfigurasi {path} tidak dapat dibuka: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(_toml_error(path, text, str(exc))) from None
+    for key in TEXT_SETTINGS:
+        if key in values and not isinstance(values[key], str):
+            raise ConfigError(f"berkas konfigurasi {path}: nilai {key} harus berupa teks ({QUOTED_EXAMPLE})")
+    return values
+
+
+def _toml_error(path: Path, text: str, reason: str) -> str:
+    """tomllib's message (English, «Invalid value (at line 1, column 14)») as the line the office has to fix."""
+    found = re.search(r"at line (\d+), column (\d+)", reason)
+    if not found:
+        return f"berkas konfigurasi {path} tidak sesuai format TOML ({QUOTED_EXAMPLE})"
+    line, column = int(found[1]), int(found[2])
+    lines = text.splitlines()
+    shown = f": «{lines[line - 1].strip()}»" if 0 < line <= len(lines) and lines[line - 1].strip() else ""
+    return (f"berkas konfigurasi {path} tidak sesuai format TOML di baris {line}, kolom {column}{shown}; "
+            f"{QUOTED_EXAMPLE}, satu pengaturan per baris, dan baris catatan diawali #")
 
 
 DB_HELP = "berkas basis data (bawaan: BAPAS_DB, lalu db di konfigurasi.toml, lalu data/bapas.duckdb)"
