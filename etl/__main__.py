@@ -28,6 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("files", nargs="+", metavar="FILE", help=f"berkas yang dimuat, satu atau lebih ({ACCEPTED})")
     load.add_argument("--db", help=DB_HELP)
     load.add_argument("--kind", choices=KINDS, help="jenis data semua lembar kerja (bawaan: dikenali otomatis)")
+    load.add_argument("--kantor", metavar="KODE", help=(
+        "kode Bapas untuk baris yang lembarnya tidak punya kolom Kode Bapas atau membiarkannya kosong "
+        "(bawaan: BAPAS_KODE, lalu kode_bapas di konfigurasi.toml, lalu BAPAS-BDL)"))
     load.add_argument("--json", action="store_true", help="cetak laporan JSON ke stdout")
     load.add_argument("--user", help=argparse.SUPPRESS)
     demo = sub.add_parser("demo", help="buat data demo dan muat", description=(
@@ -114,8 +117,13 @@ def _load(args) -> int:
         print(f"berkas tidak ditemukan: {', '.join(missing)}", file=sys.stderr)
         return 2
     try:
+        office = config.office_code(args.kantor) if args.kantor is not None else None
+    except ValueError as exc:
+        print(f"--kantor: {exc}", file=sys.stderr)
+        return 2
+    try:
         report = load_files(paths, config.db_path(args.db), kind=args.kind, progress=_progress,
-                             user=args.user or config.os_user())
+                             user=args.user or config.os_user(), office=office)
     except LoadError as exc:
         print(str(exc), file=sys.stderr)
         if args.json:

@@ -84,6 +84,19 @@ def kode_bapas() -> str:
     return str(value).strip().upper()
 
 
+OFFICE_CODE = re.compile(r"[A-Z0-9][A-Z0-9._-]{0,29}")
+
+
+def office_code(value: str) -> str:
+    """An office code chosen for one load (`--kantor`, Unggah Data), as a kode_bapas cell is read: trimmed,
+    upper-cased; ValueError (Indonesian) when it is not a code."""
+    code = " ".join(str(value).split()).upper()
+    if not OFFICE_CODE.fullmatch(code):
+        raise ValueError(f"kode kantor tidak valid: '{value}'; tulis kodenya saja, huruf dan angka dengan - atau _ "
+                         "(paling panjang 30), misalnya BAPAS-MET")
+    return code
+
+
 DEFAULT_READ_MEMORY = "256MB"  # national pages as fast as with 512MB (bench/run_pages.py), a fit 0.3 GB smaller
 
 

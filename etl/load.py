@@ -473,8 +473,10 @@ def _add_references(refs: References, v: Validated) -> None:
 
 
 def load_files(paths: list[Path], db_path: Path | str | None = None, kind: str | None = None,
-               progress: Progress | None = None, user: str | None = None) -> dict:
+               progress: Progress | None = None, user: str | None = None, office: str | None = None) -> dict:
     """Load files into the database: each file all or nothing, the accepted ones in one transaction.
+
+    `office`: the kode_bapas of rows whose sheet has no such column or leaves it empty (default: the configured one).
 
     The load is written into a new snapshot that replaces the database only once complete, so readers never
     wait and never see half a load. A run with no row to write changes nothing (report's id_muat is None).
@@ -491,7 +493,7 @@ def load_files(paths: list[Path], db_path: Path | str | None = None, kind: str |
             backup = snapshot.Backup()
             with writing(db, backup) as con:
                 with stages("memeriksa"):
-                    _validate(con, plans, say)
+                    _validate(con, plans, say, office)
                 if not any(plan.ok and sheet.validated.rows.num_rows for plan in plans for sheet in plan.sheets):
                     raise _NothingToWrite  # the copy is dropped: no run recorded, no backup used up
                 report = _commit(con, plans, started, user, say, stages)
@@ -512,7 +514,7 @@ def load_files(paths: list[Path], db_path: Path | str | None = None, kind: str |
 
 
 def preview_files(paths: list[Path], db_path: Path | str | None = None, kind: str | None = None,
-                  progress: Progress | None = None) -> dict:
+                  progress: Progress | None = None, office: str | None = None) -> dict:
     """What load_files would do with these files (same reading and checks, same report), writing nothing."""
     say = progress or (lambda message, fraction: None)
     db = config.db_path(db_path)
@@ -520,13 +522,13 @@ def preview_files(paths: list[Path], db_path: Path | str | None = None, kind: st
     earlier = {}
     if db.is_file():
         with _reading(db) as con:
-            _validate(con, plans, say)
+            _validate(con, plans, say, office)
             earlier = _loaded_before(con, plans)
     else:
         con = duckdb.connect(":memory:")
         try:
             ensure_schema(con)
-            _validate(con, plans, say)
+            _validate(con, plans, say, office)
         finally:
             con.close()
     say("Selesai", 1.0)
@@ -554,7 +556,8 @@ def _plans(paths, kind, say: Progress) -> list[FilePlan]:
     return plans
 
 
-def _validate(con: duckdb.DuckDBPyConnection, plans: list[FilePlan], say: Progress) -> None:
+def _validate(con: duckdb.DuckDBPyConnection, plans: list[FilePlan], say: Progress,
+              office: str | None = None) -> None:
     """Check every accepted sheet, kinds in load order, so later kinds see the keys earlier ones bring."""
     refs, mapping = _references(con), _mapping(con)
     accepted = [p for p in plans if p.ok]
@@ -563,7 +566,7 @@ def _validate(con: duckdb.DuckDBPyConnection, plans: list[FilePlan], say: Progre
         for plan in accepted:
             for sheet in plan.sheets:
                 if sheet.table.kind == kind_name:
-                    sheet.validated = validate(sheet.table, refs, mapping)
+                    sheet.validated = validate(sheet.table, refs, mapping, office=office)
                     sheet.table.values, sheet.table.factorized = None, {}  # raw cells no longer needed
         for plan in accepted:
             _dedupe_across_sheets_of_kind(con, plan, kind_name)

@@ -245,8 +245,10 @@ def _required_message(header: str, labelled: np.ndarray | None):
 
 
 def validate(table: Table, refs: References, mapping: list[tuple[str, str]],
-             load_date: dt.date | None = None) -> Validated:
-    """Parse and check one table; rows with any error are rejected, the rest are returned typed."""
+             load_date: dt.date | None = None, office: str | None = None) -> Validated:
+    """Parse and check one table; rows with any error are rejected, the rest are returned typed.
+
+    `office` is the code for rows without a kode_bapas (default: the configured office)."""
     kind = spec.KINDS[table.kind]
     load_date = load_date or config.load_date()
     issues = _Issues(table)
@@ -271,7 +273,7 @@ def validate(table: Table, refs: References, mapping: list[tuple[str, str]],
             message = dict(zip(warned.tolist(), warnings.tolist()))
             issues.warn(warned, f.name, lambda i, m=message: m[i])
 
-    _fill_office(parsed, config.kode_bapas())
+    _fill_office(parsed, office or config.kode_bapas())
 
     for name in kind.required:
         missing = np.flatnonzero(issues.isna(parsed, name) & ~_has_error(issues, name, n))

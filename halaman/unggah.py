@@ -9,9 +9,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from analytics import format as fmt, kualitas
+from analytics import format as fmt, kualitas, ringkasan
+from analytics.report import office_names
 from analytics.db import DataUnavailable
-from etl import ditolak, spec
+from etl import config, ditolak, spec
 from etl.extract import suffixes
 from etl.load import LoadError, load_files, preview_files, undo_run
 from etl.templates import FILE_NAMES, write_template
@@ -101,10 +102,10 @@ def _save(uploads) -> tuple[list[Path], str]:
     return paths, key
 
 
-def _preview(paths: list[Path], kind: str | None) -> dict | None:
+def _preview(paths: list[Path], kind: str | None, office: str) -> dict | None:
     """The loader's report of what it would do, or None after saying why there is none."""
     try:
-        return preview_files(paths, db_path=ctx.db_path, kind=kind)
+        return preview_files(paths, db_path=ctx.db_path, kind=kind, office=office)
     except LoadError as exc:
         st.error(f"Berkas belum dapat diperiksa: {exc}")
         return None
@@ -113,7 +114,7 @@ def _preview(paths: list[Path], kind: str | None) -> dict | None:
     culprits = []
     for path in paths:  # which file trips the reader
         try:
-            preview_files([path], db_path=ctx.db_path, kind=kind)
+            preview_files([path], db_path=ctx.db_path, kind=kind, office=office)
         except Exception:
             culprits.append(path.name)
     names = ", ".join(culprits) if culprits else "salah satu berkas"
@@ -170,10 +171,31 @@ def _rejected_downloads(paths: list[Path], report: dict, key: str) -> None:
                            on_click=audit, args=("UNDUH", PAGE, rows, f"baris ditolak {path.name}"))
 
 
-def _load(paths: list[Path], kind: str | None) -> None:
+def _office_choice(column) -> tuple[str, str | None]:
+    """The kode_bapas for rows without one (the configured office unless another is typed), and what is wrong with a
+    typed code."""
+    default = config.kode_bapas()
+    try:
+        known = cached(ringkasan.choices)()["kode_bapas"]
+    except DataUnavailable:
+        known = []
+    names = office_names()
+    listed = ", ".join(f"{c} ({names[c]})" if c in names else c for c in sorted(set(known) | {default}))
+    typed = column.text_input(
+        "Kode kantor untuk baris tanpa Kode Bapas", value=default, key="unggah_kantor", max_chars=40,
+        help=f"Bila lembar punya kolom «Kode Bapas» yang terisi, kode di kolom itu yang dipakai. Bawaan: {default}, "
+             "dari pengaturan kantor (BAPAS_KODE atau kode_bapas di konfigurasi.toml). Kode yang sudah ada di basis "
+             f"data: {listed}. Ketik kode baru untuk kantor yang belum ada datanya.")
+    try:
+        return config.office_code(typed if typed.strip() else default), None
+    except ValueError as exc:
+        return default, str(exc)
+
+
+def _load(paths: list[Path], kind: str | None, office: str) -> None:
     bar = st.progress(0.0, text="Mulai memuat")
     try:
-        report = load_files(paths, db_path=ctx.db_path, kind=kind, user=me.nama_pengguna,
+        report = load_files(paths, db_path=ctx.db_path, kind=kind, user=me.nama_pengguna, office=office,
                             progress=lambda message, fraction: bar.progress(min(max(float(fraction), 0.0), 1.0),
                                                                             text=message))
     except LoadError as exc:
@@ -223,21 +245,26 @@ st.caption("Bentuk lembar yang juga dibaca: daftar hadir berbentuk kisi (satu ba
            "satu kolom per bulan) — tulis «Realisasi» atau «Rencana (RPD)» di atas kolom bulan, dan tahunnya di judul "
            "(mis. «TA 2026») bila tidak ada kolom «Tahun Anggaran».")
 kinds = [AUTO, *spec.LOAD_ORDER]
-choice = st.selectbox("Jenis data", kinds, key="unggah_jenis", placeholder="Pilih jenis data",
-                      format_func=lambda k: "Kenali otomatis (disarankan)" if k == AUTO else kualitas.KIND_TITLES[k])
+kind_column, office_column = st.columns(2)
+choice = kind_column.selectbox("Jenis data", kinds, key="unggah_jenis", placeholder="Pilih jenis data",
+                               format_func=lambda k: "Kenali otomatis (disarankan)" if k == AUTO
+                               else kualitas.KIND_TITLES[k])
 kind = None if choice == AUTO else choice
+office, office_problem = _office_choice(office_column)
 
-if uploads:
+if uploads and office_problem:
+    st.error(f"Berkas belum diperiksa: {office_problem}")
+elif uploads:
     paths, key = _save(uploads)
     if paths:
         st.subheader("Hasil pemeriksaan (belum ada yang dimuat)")
-        cache_key = (key, kind, ctx.version)
+        cache_key = (key, kind, office, ctx.version)
         stored = st.session_state.get("unggah_pratinjau")
         if stored and stored[0] == cache_key:
             report = stored[1]
         else:
             with st.spinner("Memeriksa berkas…"):
-                report = _preview(paths, kind)
+                report = _preview(paths, kind, office)
             st.session_state["unggah_pratinjau"] = (cache_key, report)
         if report is not None:
             _show_report(report, loaded=False)
@@ -252,7 +279,7 @@ if uploads:
             elif ready:
                 st.warning(NOTHING_TO_LOAD)
             if st.button("Muat", type="primary", key="unggah_muat", disabled=not total):
-                _load(paths, kind)
+                _load(paths, kind, office)
 else:
     st.info("Belum ada berkas dipilih. Templat kosong per jenis data ada di bagian bawah halaman.")
 

@@ -65,3 +65,35 @@ def test_the_app_shows_it_instead_of_a_traceback(bad_config):
     assert [e.value for e in at.error] and at.error[0].value.startswith("Aplikasi belum dapat dijalankan: berkas "
                                                                         "konfigurasi")
     assert not at.text_input  # no login form under the error
+
+
+def test_load_names_the_office_of_rows_without_a_code(tmp_path):
+    """`etl load --kantor`: rows whose sheet has no Kode Bapas (or leaves it empty) get that office; a filled cell
+    keeps its own; a code that is not a code is refused before any work."""
+    csv_path = tmp_path / "klien.csv"
+    csv_path.write_text("No. Register,Nama,Tanggal Mulai Bimbingan,Kode Bapas\nPB-1,Ani,01/02/2026,\n"
+                        "PB-2,Budi,02/02/2026,BAPAS-KTB\n", encoding="utf-8")
+    db = tmp_path / "x.duckdb"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "BAPAS_CONFIG": str(tmp_path / "tidak-ada.toml")}
+
+    def load(*extra):
+        return subprocess.run([sys.executable, "-m", "etl", "load", str(csv_path), "--db", str(db), *extra],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+
+    refused = load("--kantor", "Bapas Metro!")
+    assert refused.returncode == 2 and "--kantor: kode kantor tidak valid: 'Bapas Metro!'" in refused.stderr
+    assert not db.exists()
+    done = load("--kantor", " bapas-met ")
+    assert done.returncode == 0, done.stderr
+    from tests.conftest import query
+    assert query(db, "select no_register, kode_bapas from klien order by 1") == [("PB-1", "BAPAS-MET"),
+                                                                                ("PB-2", "BAPAS-KTB")]
+
+
+def test_the_commented_example_is_a_valid_file(monkeypatch):
+    monkeypatch.setenv("BAPAS_CONFIG", str(ROOT / "konfigurasi.contoh.toml"))
+    config.settings.cache_clear()
+    try:
+        assert config.kode_bapas() == config.DEFAULT_KODE_BAPAS and set(config.settings()) <= set(config.TEXT_SETTINGS)
+    finally:
+        config.settings.cache_clear()

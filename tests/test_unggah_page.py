@@ -398,3 +398,35 @@ def test_upload_of_a_file_already_loaded_says_so(page, office, tmp_path):
     assert not at.exception
     [line] = [t for t in (i.value for i in at.info) if "sama persis" in t]
     assert line.startswith("klien-lagi.xlsx sama persis dengan berkas yang sudah dimuat pada muat nomor 1 (")
+
+
+def _office_box(at: AppTest):
+    return at.text_input(key="unggah_kantor")
+
+
+def test_rows_without_an_office_code_go_to_the_office_chosen_or_typed(page, office, monkeypatch):
+    """A Kanwil operator loading another office's workbook (no Kode Bapas column) types that office's code."""
+    monkeypatch.delenv("BAPAS_KODE", raising=False)
+    db = office[0]
+    at = page("operator")
+    assert _office_box(at).value == config.kode_bapas()  # the configured office by default
+    _office_box(at).input(" bapas-met ")
+    _upload(at, office[1])
+    at = page.go(at)
+    assert not at.exception
+    at.button(key="unggah_muat").click()
+    at = page.go(at)
+    assert not at.exception
+    assert query(db, "select kode_bapas, no_register from klien where kode_bapas = 'BAPAS-MET' order by 2") == [
+        ("BAPAS-MET", "A-001"), ("BAPAS-MET", "A-002"), ("BAPAS-MET", "A-004")]
+    assert query(db, "select count(*) from klien where kode_bapas = ?", [config.kode_bapas()]) == [(3,)]  # kept
+
+
+def test_a_typed_office_code_that_is_not_a_code_is_refused_before_the_check(page, office):
+    at = page("operator")
+    _office_box(at).input("Bapas Metro!")
+    _upload(at, office[1])
+    at = page.go(at)
+    assert not at.exception
+    assert "kode kantor tidak valid: 'Bapas Metro!'" in _texts(at, "error")
+    assert not [b for b in at.button if b.key == "unggah_muat"]
