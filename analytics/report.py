@@ -1170,13 +1170,15 @@ def _is_number(value) -> bool:
 
 
 def office_names(path: Path | None = None) -> dict[str, str]:
-    """Office names for the cover ([kantor] of the target file), {} when the file or the table is missing."""
+    """Office names for the cover: [kantor] of the target file, and the configured office's `nama_kantor`
+    (konfigurasi.toml), which wins for its code."""
+    own = {config.kode_bapas(): name} if (name := config.office_name()) else {}
     try:
         data = tomllib.loads(Path(path or TARGET_FILE).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return {}
+        return own
     names = data.get("kantor")
-    return {str(k).upper(): str(v) for k, v in names.items()} if isinstance(names, dict) else {}
+    return {**({str(k).upper(): str(v) for k, v in names.items()} if isinstance(names, dict) else {}), **own}
 
 
 # --- building ------------------------------------------------------------------------------------------------

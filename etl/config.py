@@ -16,7 +16,7 @@ DEFAULT_KODE_BAPAS = "BAPAS-BDL"
 TIMEZONE = ZoneInfo("Asia/Jakarta")
 
 
-TEXT_SETTINGS = ("db", "akses", "kode_bapas", "memori_baca", "folder_model", "kunci_model")
+TEXT_SETTINGS = ("db", "akses", "kode_bapas", "nama_kantor", "memori_baca", "folder_model", "kunci_model")
 QUOTED_EXAMPLE = 'teks ditulis di antara tanda kutip, misalnya kode_bapas = "BAPAS-MET"'
 
 
@@ -82,6 +82,12 @@ def kode_bapas() -> str:
     """The office code for rows without a kode_bapas column: env, else config file, else BAPAS-BDL."""
     value = os.environ.get("BAPAS_KODE") or settings().get("kode_bapas") or DEFAULT_KODE_BAPAS
     return str(value).strip().upper()
+
+
+def office_name() -> str | None:
+    """The configured office's name (`nama_kantor` in konfigurasi.toml), for the report's cover; None if not set."""
+    value = " ".join(str(settings().get("nama_kantor") or "").split())
+    return value or None
 
 
 OFFICE_CODE = re.compile(r"[A-Z0-9][A-Z0-9._-]{0,29}")

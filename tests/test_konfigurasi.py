@@ -97,3 +97,11 @@ def test_the_commented_example_is_a_valid_file(monkeypatch):
         assert config.kode_bapas() == config.DEFAULT_KODE_BAPAS and set(config.settings()) <= set(config.TEXT_SETTINGS)
     finally:
         config.settings.cache_clear()
+
+
+def test_the_configured_office_names_the_report_cover(bad_config):
+    from analytics.report import office_names
+    bad_config('kode_bapas = "bapas-met"\nnama_kantor = "  Bapas Kelas II   Metro "\n')
+    names = office_names()
+    assert names["BAPAS-MET"] == "Bapas Kelas II Metro"
+    assert names["BAPAS-BDL"] == "Bapas Kelas II Bandar Lampung"  # the target file's [kantor] still counts
