@@ -218,7 +218,7 @@ def seed_accounts() -> None:
 
 def login_page() -> None:
     st.title("Dasbor Pokmas Lipas")
-    st.caption("Bapas Kelas II Bandar Lampung — masuk dengan akun Anda.")
+    st.caption(f"{config.office_name() or config.kode_bapas()} — masuk dengan akun Anda.")
     with st.form("masuk"):
         username = st.text_input("Nama pengguna", key="masuk_nama")
         password = st.text_input("Kata sandi", type="password", key="masuk_sandi")

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "bapas.duckdb"
 DEFAULT_AKSES = DEFAULT_DB.parent / "akses.sqlite"
 DEFAULT_KODE_BAPAS = "BAPAS-BDL"
+DEFAULT_NAMA_KANTOR = "Bapas Kelas II Bandar Lampung"
 TIMEZONE = ZoneInfo("Asia/Jakarta")
 
 
@@ -85,9 +86,10 @@ def kode_bapas() -> str:
 
 
 def office_name() -> str | None:
-    """The configured office's name (`nama_kantor` in konfigurasi.toml), for the report's cover; None if not set."""
+    """The configured office's name: `nama_kantor` in konfigurasi.toml, else the default office's own name when the
+    code is the default one, else None."""
     value = " ".join(str(settings().get("nama_kantor") or "").split())
-    return value or None
+    return value or (DEFAULT_NAMA_KANTOR if kode_bapas() == DEFAULT_KODE_BAPAS else None)
 
 
 OFFICE_CODE = re.compile(r"[A-Z0-9][A-Z0-9._-]{0,29}")

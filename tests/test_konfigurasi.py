@@ -1,4 +1,5 @@
 """A konfigurasi.toml typed by hand with a mistake is said in Indonesian (file, line, what to fix), never a traceback."""
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -105,3 +106,16 @@ def test_the_configured_office_names_the_report_cover(bad_config):
     names = office_names()
     assert names["BAPAS-MET"] == "Bapas Kelas II Metro"
     assert names["BAPAS-BDL"] == "Bapas Kelas II Bandar Lampung"  # the target file's [kantor] still counts
+
+
+def test_the_login_page_names_the_configured_office(bad_config, demo_db, tmp_path, monkeypatch):
+    db = tmp_path / "bapas.duckdb"
+    shutil.copy(demo_db, db)
+    monkeypatch.setenv("BAPAS_DB", str(db))
+    bad_config('kode_bapas = "BAPAS-MET"\nnama_kantor = "Bapas Kelas II Metro"\n')
+    st.cache_resource.clear()
+    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    assert not at.exception and at.caption[0].value == "Bapas Kelas II Metro — masuk dengan akun Anda."
+    bad_config('kode_bapas = "BAPAS-MET"\n')  # no name: the code, never another office's name
+    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    assert not at.exception and at.caption[0].value == "BAPAS-MET — masuk dengan akun Anda."
