@@ -370,7 +370,8 @@ def main() -> None:
     viewer = Viewer(account.nama_pengguna, account.peran, account.pk_nip, _store().pseudonym_secret().hex())
     demo = is_demo(path)
     if demo:
-        st.warning("Anda melihat **data demo** buatan generator, bukan data klien sebenarnya.", icon="ℹ️")
+        out = " Keluarkan di halaman Unggah Data sebelum memuat data kantor." if "unggah" in PAGES[account.peran] else ""
+        st.warning(f"Anda melihat **data demo** buatan generator, bukan data klien sebenarnya.{out}", icon="ℹ️")
     filters, preset = _filters_sidebar(day, options, viewer)
     st.session_state["_store"] = _store()
     from ui import Context  # imported here: ui needs the session the frame has just set up

@@ -32,7 +32,7 @@ BUSY_TIMEOUT_SECONDS = 5.0
 SYSTEM = "sistem"
 AKSI = ("MASUK", "GAGAL_MASUK", "KELUAR", "LIHAT_DATA_PERORANGAN", "UNDUH", "EKSPOR", "TAMBAH_PENGGUNA",
         "NONAKTIFKAN_PENGGUNA", "AKTIFKAN_PENGGUNA", "SETEL_ULANG_SANDI", "GANTI_SANDI", "AKSES_DITOLAK",
-        "MUAT_DATA", "BATALKAN_MUAT", "JELAJAH_KUERI", "SQL_KUERI", "SQL_DITOLAK", "UNDUH_PAPARAN")
+        "MUAT_DATA", "BATALKAN_MUAT", "KELUARKAN_DEMO", "JELAJAH_KUERI", "SQL_KUERI", "SQL_DITOLAK", "UNDUH_PAPARAN")
 
 # Argon2id with OWASP's first recommended setting (19 MiB, 2 passes, 1 lane): ~20 ms per hash on the
 # 2-core server, so a login stays instant while every guess against a stolen file costs 19 MiB of memory.

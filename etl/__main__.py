@@ -58,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="format dataset; saat ini hanya parquet (bawaan: %(default)s)")
     export.add_argument("--out", required=True, help="folder dataset (diganti seluruhnya bila sudah ada)")
     export.add_argument("--db", help=DB_HELP)
+    clear = sub.add_parser("clear-demo", help="keluarkan data demo sebelum memuat data kantor",
+                           description=("Keluarkan data demo dari basis data: semua baris yang dibawa muat demo, "
+                                        "beserta catatan muatnya. Baris dari muat lain tetap. Basis data sebelumnya "
+                                        "disimpan sebagai cadangan (lihat perintah backups)."))
+    clear.add_argument("--db", help=DB_HELP)
     backups = sub.add_parser("backups", help="daftar cadangan basis data; --restore memulihkan satu",
                              description=("Daftar cadangan basis data (tiga terakhir, dibuat tiap muat); "
                                           "--restore BERKAS memulihkan satu cadangan menjadi basis data aktif."))
@@ -182,6 +187,19 @@ def _undo(args) -> int:
     return 0
 
 
+def _clear_demo(args) -> int:
+    from etl.load import LoadError, clear_demo
+
+    try:
+        removed = clear_demo(config.db_path(args.db))
+    except LoadError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    parts = ", ".join(f"{n} baris {t}" for t, n in removed.items()) or "tidak ada baris data"
+    print(f"data demo dikeluarkan: {parts}; basis data sebelumnya disimpan sebagai cadangan")
+    return 0
+
+
 def _export(args) -> int:
     from etl.export import export_parquet
     from etl.load import LoadError
@@ -226,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config.settings()  # a broken konfigurasi.toml is said before any work starts
         return {"load": _load, "demo": _demo, "templates": _templates, "undo": _undo,
-                "export": _export, "backups": _backups}[args.command](args)
+                "export": _export, "backups": _backups, "clear-demo": _clear_demo}[args.command](args)
     except config.ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2

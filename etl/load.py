@@ -753,3 +753,46 @@ def undo_run(run_id: int, db_path: Path | str | None = None, user: str | None = 
             raise
     return {"id_muat": run_id, "dihapus": {t: n for t, n in removed.items() if n},
             "dipulihkan": {t: n for t, n in restored.items() if n}}
+
+
+# ---------------------------------------------------------------------------------------- demo data out
+DEMO_TABLES = ("muat_run", "baris_ditolak", "peringatan_muat")
+
+
+def clear_demo(db_path: Path | str | None = None) -> dict:
+    """Take the demo data out before the office's own: every row the demo loads brought, their run records and
+    rejected rows; rows of other loads stay (a row of the office's that a demo load replaced comes back).
+
+    The database before is kept as a backup (`etl backups --restore` puts it back). Returns {table: rows removed}.
+    """
+    from etl.demo import DEMO_USER
+
+    db = config.db_path(db_path)
+    if not db.is_file():
+        raise LoadError(f"basis data belum ada: {db}")
+    with writing(db, snapshot.Backup()) as con:
+        runs = [r[0] for r in con.execute("select distinct id_muat from muat_run where pengguna = ? order by 1",
+                                          [DEMO_USER]).fetchall()]
+        if not runs:
+            raise LoadError("basis data ini tidak berisi data demo; tidak ada yang dikeluarkan")
+        con.execute("begin transaction")
+        try:
+            removed = {}
+            for kind_name in reversed(spec.LOAD_ORDER):
+                table = spec.KINDS[kind_name].table  # identifiers from spec.py, values bound
+                removed[table] = con.execute(f"delete from {table} where list_contains(?, id_muat)",
+                                             [runs]).fetchall()[0][0]
+                con.execute(f"insert into {table} select * exclude (diganti_oleh_muat) from {table}_arsip "
+                            "where list_contains(?, diganti_oleh_muat) and not list_contains(?, id_muat)", [runs, runs])
+                con.execute(f"delete from {table}_arsip where list_contains(?, id_muat) "
+                            "or list_contains(?, diganti_oleh_muat)", [runs, runs])
+            for table in DEMO_TABLES:
+                con.execute(f"delete from {table} where list_contains(?, id_muat)", [runs])
+            materialise(con)
+            _flag_over_ceiling(con)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    order = [spec.KINDS[k].table for k in spec.LOAD_ORDER]
+    return {table: removed[table] for table in order if removed[table]}

@@ -14,7 +14,7 @@ from analytics.report import office_names
 from analytics.db import DataUnavailable
 from etl import config, ditolak, spec
 from etl.extract import suffixes
-from etl.load import LoadError, load_files, preview_files, undo_run
+from etl.load import LoadError, clear_demo, load_files, preview_files, undo_run
 from etl.templates import FILE_NAMES, write_template
 from ui import audit, cached, context, guard
 
@@ -220,7 +220,38 @@ def _load(paths: list[Path], kind: str | None, office: str) -> None:
     st.rerun()
 
 
+def _demo_out() -> None:
+    """While the database holds demo data: say so, and take it out on request (kept as a backup)."""
+    st.warning("Basis data ini masih berisi **data demo**. Data kantor yang dimuat sekarang akan tercampur dengan "
+               "klien, kehadiran dan anggaran buatan generator, juga di Paparan Kanwil. Keluarkan data demo lebih "
+               "dulu; basis data sebelumnya disimpan sebagai cadangan.")
+    sure = st.checkbox("Saya mengerti: semua baris data demo dikeluarkan (baris dari muat lain tetap).",
+                       key="unggah_demo_yakin")
+    if st.button("Keluarkan data demo", key="unggah_demo_keluar", disabled=not sure):
+        try:
+            removed = clear_demo(ctx.db_path)
+        except LoadError as exc:
+            st.error(f"Data demo tidak dikeluarkan: {exc}")
+            return
+        except Exception:
+            log.exception("mengeluarkan data demo gagal")
+            st.error(f"Data demo tidak dikeluarkan: {UNEXPECTED} Data yang sudah ada tidak berubah.")
+            return
+        rows = sum(removed.values())
+        audit("KELUARKAN_DEMO", PAGE, rows, "data demo dikeluarkan: " + ", ".join(
+            f"{n} baris {t}" for t, n in removed.items()))
+        st.cache_data.clear()
+        st.session_state.pop("unggah_demo_yakin", None)
+        st.session_state["unggah_demo_hasil"] = (f"Data demo dikeluarkan ({fmt.number(rows)} baris). Basis data "
+                                                 "siap untuk data kantor; templat kosong ada di bawah.")
+        st.rerun()
+
+
 # -------------------------------------------------------------------------------------------------
+if ctx.demo:
+    _demo_out()
+if notice := st.session_state.pop("unggah_demo_hasil", None):
+    st.success(notice)
 st.subheader("Pilih berkas")
 if result := st.session_state.pop("unggah_hasil", None):
     message, some_rejected = kualitas.load_outcome(result)
