@@ -84,19 +84,30 @@ WIDGET_TEXTS_CSS = f"""<style>
 [data-testid="stForm"] [data-testid="stTextArea"] [data-testid="InputInstructions"] > span:first-child::after {{
   content: "Tekan Ctrl+Enter untuk mengirim"; }}
 /* A key figure's note beside its change (st.metric delta_description, e.g. «dibanding s.d. November 2025») is one
-   line cut off with "…" in a quarter-width column on a 1366-pixel screen: it wraps instead. */
+   line cut off with "…" in a quarter-width column on a 1366-pixel screen: it wraps instead. So does its label, cut
+   to «Di antaranya b…» or «PKS lewat, mit…» at 1000 pixels with the menu open. */
 [data-testid="stMetricDeltaDescription"] [data-testid="stCaptionContainer"],
-[data-testid="stMetricDeltaDescription"] p {{ white-space: normal; text-overflow: clip; }}
+[data-testid="stMetricDeltaDescription"] p,
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"],
+[data-testid="stMetricLabel"] p {{ white-space: normal; text-overflow: clip; }}
 /* The ⋮ menu (toolbarMode "viewer"): Print in Indonesian; Record screen (an English dialog) and the "Made with
    Streamlit" line below the items hidden. */
 [data-testid="stMainMenuItem-print"] [data-testid="stMainMenuItemLabel"] {{ font-size: 0; }}
 [data-testid="stMainMenuItem-print"] [data-testid="stMainMenuItemLabel"]::after {{
   content: "Cetak halaman"; font-size: 0.875rem; }}
 [data-testid="stMainMenuItem-recordScreencast"], [data-testid="stMainMenuList"] ~ div {{ display: none; }}
-/* The "Stop" / "Stopping..." button at the top while a page runs. */
-[data-testid="stStatusWidget"] button {{ font-size: 0; }}
-[data-testid="stStatusWidget"] button::after {{ content: "Hentikan"; font-size: 0.875rem; }}
-[data-testid="stStatusWidget"] button:disabled::after {{ content: "Menghentikan…"; }}
+/* The status widget at the top (static/js index*.js StatusWidget): while a page runs, the running icon and "Stop" /
+   "Stopping..."; after the app's files changed on disk (an update while the server runs), "File change." and the
+   "Rerun" and "Always rerun" buttons, which must not read «Hentikan». */
+[data-testid="stStatusWidget"] button, [data-testid="stStatusWidget"] label {{ font-size: 0; }}
+[data-testid="stStatusWidget"]:has([data-testid="stStatusWidgetRunningIcon"]) button::after {{
+  content: "Hentikan"; font-size: 0.875rem; }}
+[data-testid="stStatusWidget"]:has([data-testid="stStatusWidgetRunningIcon"]) button:disabled::after {{
+  content: "Menghentikan…"; }}
+[data-testid="stStatusWidget"] label::after {{ content: "Berkas aplikasi berubah."; font-size: 0.875rem; }}
+[data-testid="stStatusWidget"] label + span button::after {{ content: "Jalankan ulang"; font-size: 0.875rem; }}
+[data-testid="stStatusWidget"] label + span + span button::after {{
+  content: "Selalu jalankan ulang"; font-size: 0.875rem; }}
 /* Tooltips of the table toolbar: the tooltip is drawn apart from its button, so it is told by the button under the
    pointer (or focused), known by its aria-label ("Search", or "Search: " and the alt text of a table that has one). */
 {_TOOL}{_ON} {_TIP} {{ font-size: 0; }}

@@ -18,6 +18,7 @@ left out is simply unknown to the query).
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import json
 import logging
 import os
@@ -522,6 +523,8 @@ def display(frame: pd.DataFrame) -> pd.DataFrame:
             return "–"
         if isinstance(value, bool):
             return "Ya" if value else "Tidak"
+        if isinstance(value, decimal.Decimal):  # DuckDB's DECIMAL: a sum of a money column, a literal such as 1.5
+            value = int(value) if value == value.to_integral_value() else float(value)
         if isinstance(value, (int, float)) and plain and float(value).is_integer():
             return str(int(value))
         if isinstance(value, int):

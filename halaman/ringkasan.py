@@ -64,11 +64,11 @@ else:
 st.subheader("Perlu perhatian")
 count, rows = cached(ringkasan.missed_reports)(ctx.filters, ctx.viewer)
 if scope:
-    st.markdown(f"**Klien bimbingan Anda yang aktif dengan ≥ 2 kali berturut-turut tidak wajib lapor: "
+    st.markdown(f"**Klien bimbingan Anda yang aktif dan mangkir wajib lapor ≥ 2 kali berturut-turut: "
                 f"{fmt.number(len(rows))}** ({scope}: {fmt.number(count)}; 3 kali berturut-turut adalah dasar "
                 "pencabutan). Daftar di bawah hanya memuat klien bimbingan Anda.")
 else:
-    st.markdown(f"**Klien aktif dengan ≥ 2 kali berturut-turut tidak wajib lapor: {fmt.number(count)}** "
+    st.markdown(f"**Klien aktif yang mangkir wajib lapor ≥ 2 kali berturut-turut: {fmt.number(count)}** "
                 "(3 kali berturut-turut adalah dasar pencabutan).")
 if rows is not None and not rows.empty:
     audit_view_once(PAGE, len(rows), "daftar mangkir berturut-turut")

@@ -182,7 +182,7 @@ def _office_choice(column) -> tuple[str, str | None]:
     names = office_names()
     listed = ", ".join(f"{c} ({names[c]})" if c in names else c for c in sorted(set(known) | {default}))
     typed = column.text_input(
-        "Kode kantor untuk baris tanpa Kode Bapas", value=default, key="unggah_kantor", max_chars=40,
+        "Kode kantor untuk baris tanpa Kode Bapas", value=default, key="unggah_kantor",
         help=f"Bila lembar punya kolom «Kode Bapas» yang terisi, kode di kolom itu yang dipakai. Bawaan: {default}, "
              "dari pengaturan kantor (BAPAS_KODE atau kode_bapas di konfigurasi.toml). Kode yang sudah ada di basis "
              f"data: {listed}. Ketik kode baru untuk kantor yang belum ada datanya.")

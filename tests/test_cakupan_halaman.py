@@ -82,8 +82,10 @@ def test_ringkasan_for_a_pk_says_the_figures_are_office_wide_and_counts_the_own_
     everyone, _ = ringkasan.missed_reports(PERIOD, Viewer("kepala", "kepala"), db_path=demo_db)
     _, own = ringkasan.missed_reports(PERIOD, Viewer("pk", "pk", nip), db_path=demo_db)
     assert 0 < len(own) < everyone
-    headline = [t for t in texts if "berturut-turut tidak wajib lapor" in t]
-    assert headline == [f"**Klien bimbingan Anda yang aktif dengan ≥ 2 kali berturut-turut tidak wajib lapor: "
+    # «mangkir», as the list's columns and the Risiko page say («tidak wajib lapor» reads "not required to report")
+    assert not [t for t in texts if "tidak wajib lapor" in t]
+    headline = [t for t in texts if "mangkir wajib lapor ≥ 2 kali berturut-turut" in t]
+    assert headline == [f"**Klien bimbingan Anda yang aktif dan mangkir wajib lapor ≥ 2 kali berturut-turut: "
                         f"{len(own)}** (seluruh kantor sesuai saringan: {fmt.number(everyone)}; 3 kali berturut-turut "
                         "adalah dasar pencabutan). Daftar di bawah hanya memuat klien bimbingan Anda."]
     [shown] = [d.value for d in at.dataframe if "Mangkir berturut-turut" in d.value.columns]
@@ -98,7 +100,7 @@ def test_ringkasan_for_a_pk_filtered_to_themselves_has_nothing_to_explain(demo_d
     texts = _texts(at)
     assert not [t for t in texts if CASELOAD_NOTE in t or t.startswith("Cakupan:")]
     _, own = ringkasan.missed_reports(mine, Viewer("pk", "pk", nip), db_path=demo_db)
-    assert [t for t in texts if t.startswith(f"**Klien aktif dengan ≥ 2 kali berturut-turut tidak wajib lapor: "
+    assert [t for t in texts if t.startswith(f"**Klien aktif yang mangkir wajib lapor ≥ 2 kali berturut-turut: "
                                              f"{len(own)}**")]
 
 
@@ -120,7 +122,8 @@ def test_ringkasan_for_other_roles_has_no_caseload_note(demo_db, role):
     assert not at.exception and not at.error
     texts = _texts(at)
     assert not [t for t in texts if CASELOAD_NOTE in t or "bimbingan Anda" in t or t.startswith("Cakupan:")]
-    assert [t for t in texts if t.startswith("**Klien aktif dengan ≥ 2 kali berturut-turut tidak wajib lapor: ")]
+    assert [t for t in texts if t.startswith("**Klien aktif yang mangkir wajib lapor ≥ 2 kali berturut-turut: ")]
+    assert not [t for t in texts if "tidak wajib lapor" in t]
 
 
 def _deviation_texts(at: AppTest) -> list[str]:

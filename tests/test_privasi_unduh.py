@@ -181,3 +181,23 @@ def test_a_page_passes_the_config_to_the_browser(fixture_db):  # noqa: F811
     for element in at.get("plotly_chart"):
         config = json.loads(element.proto.config)
         assert config["locale"] == "id" and "toImage" in config["modeBarButtonsToRemove"]
+
+
+# --- 5. The two download buttons --------------------------------------------------------------------------------
+
+def _two_downloads():
+    import pandas as pd
+    from ui import download
+    download(pd.DataFrame({"a": [1]}), "contoh", "Ringkasan")
+
+
+def test_the_download_buttons_sit_side_by_side_at_their_own_width():
+    """Not in columns a sixth of the page wide: at 1000 px with the menu open those cut «Unduh XLSX» to «Unduh…»."""
+    at = AppTest.from_function(_two_downloads)
+    at.run()
+    assert not at.exception
+    buttons = at.get("download_button")
+    assert [b.proto.label for b in buttons] == ["Unduh CSV", "Unduh XLSX"]
+    assert not at.columns
+    [row] = [block for block in at.main.children.values() if block.type == "flex_container"]
+    assert len(row.children) == 2

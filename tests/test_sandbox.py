@@ -325,6 +325,15 @@ def test_results_are_shown_in_indonesian():
         {"tahun_anggaran": "–", "realisasi": "2,50", "ada": "Tidak", "tanggal": "–", "kode_akun": "524113"}]
 
 
+def test_decimal_results_are_shown_in_indonesian(demo_db):
+    """DuckDB's DECIMAL (a sum of a money column, a literal 1.5) reaches the page as Decimal, not as a float."""
+    result = sb.run("select 1.5 as x, sum(realisasi) as r, 2026::decimal(4, 0) as tahun from anggaran", ANALIS,
+                    demo_db)
+    total = query(demo_db, "select sum(realisasi) from anggaran")[0][0]
+    assert sb.display(result.frame).to_dict("records") == [
+        {"x": "1,50", "r": f"{int(total):,}".replace(",", "."), "tahun": "2026"}]
+
+
 @pytest.mark.parametrize("sql, kind", [
     ("select * from read_csv('/etc/passwd')", "akses"),
     ("select 1; drop table klien", "banyak"),

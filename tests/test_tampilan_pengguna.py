@@ -138,13 +138,17 @@ def test_a_chosen_files_name_is_shown_as_typed_not_as_markdown(page, office, tmp
         rf"Berkas terpilih: Klien\_TW3 \*baru\* \[final\].xlsx ({fmt.size(named.stat().st_size)})."]
 
 
-def test_a_key_figures_note_wraps_instead_of_being_cut_off():
-    """Ringkasan's «dibanding s.d. November 2025» beside the budget figure read «dibanding s.d. Nov…» at 1366px."""
+def test_a_key_figures_note_and_label_wrap_instead_of_being_cut_off():
+    """Ringkasan's «dibanding s.d. November 2025» beside the budget figure read «dibanding s.d. Nov…» at 1366px;
+    Mitra's «Di antaranya bersertifikat» read «Di antaranya b…» at 1000px with the menu open."""
     rules = _rules(_widget_texts_css())
     wraps = [sel for sel, body in rules.items() if "white-space: normal" in body]
     assert [s.strip() for sel in wraps for s in sel.split(",")] == [
         '[data-testid="stMetricDeltaDescription"] [data-testid="stCaptionContainer"]',
-        '[data-testid="stMetricDeltaDescription"] p']
+        '[data-testid="stMetricDeltaDescription"] p',
+        '[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"]',
+        '[data-testid="stMetricLabel"] p']
+    assert not [sel for sel in rules if "stMetricValue" in sel]  # a figure never breaks inside its digits
 
 
 # --- charts -------------------------------------------------------------------------------------------------------

@@ -71,7 +71,12 @@ def test_input_hints_stop_button_and_menu_are_indonesian():
     hint = '[data-testid="InputInstructions"] > span:first-child::after'
     assert _content(rules, hint) == ["Tekan Enter untuk menerapkan", "Tekan Enter untuk mengirim",
                                      "Tekan Ctrl+Enter untuk menerapkan", "Tekan Ctrl+Enter untuk mengirim"]
-    assert _content(rules, '[data-testid="stStatusWidget"] button') == ["Hentikan", "Menghentikan…"]
+    status = '[data-testid="stStatusWidget"]'
+    assert _content(rules, status, "button") == ["Hentikan", "Menghentikan…", "Jalankan ulang",
+                                                 "Selalu jalankan ulang"]
+    # «Hentikan» only beside the running icon: after a file change the same kind of button reruns the page
+    assert all("stStatusWidgetRunningIcon" in sel for sel in rules if status in sel and "Henti" in rules[sel])
+    assert _content(rules, status, "label::after") == ["Berkas aplikasi berubah."]
     assert _content(rules, "stMainMenuItem-print") == ["Cetak halaman"]
     assert any("stMainMenuItem-recordScreencast" in sel and "display: none" in body for sel, body in rules.items())
     # the hint's first span would also be a max_chars counter: no widget has one
