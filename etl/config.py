@@ -17,7 +17,7 @@ DEFAULT_NAMA_KANTOR = "Bapas Kelas II Bandar Lampung"
 TIMEZONE = ZoneInfo("Asia/Jakarta")
 
 
-TEXT_SETTINGS = ("db", "akses", "kode_bapas", "nama_kantor", "memori_baca", "folder_model", "kunci_model")
+TEXT_SETTINGS = ("db", "akses", "kode_bapas", "nama_kantor", "memori_baca", "kunci_model")  # folder_model: also false
 QUOTED_EXAMPLE = 'teks ditulis di antara tanda kutip, misalnya kode_bapas = "BAPAS-MET"'
 
 
