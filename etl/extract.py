@@ -10,9 +10,10 @@ import json
 import logging
 import re
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
@@ -143,33 +144,85 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
-def _xlsx_extent(path: Path) -> dict[str, tuple[int, int]]:
-    """Sheet name → (rows, columns) used, read from the xlsx parts before any sheet is loaded.
+def _xlsx_extent_checks(path: Path) -> dict[str, Future]:
+    """Sheet name → its (rows, columns) used, read from the xlsx parts on the background threads, one sheet each.
 
     calamine allocates a dense grid up to the farthest cell, so a single stray value at XFD1048576 would
-    need hundreds of GB: such sheets are refused before calamine sees them.
+    need hundreds of GB (and abort the process): such sheets are refused before calamine sees them. A later sheet's
+    parts are searched while calamine reads an earlier one (both let go of the GIL), so the check costs the read
+    little more than the first sheet's search.
     """
-    from xml.etree import ElementTree
-
-    extents: dict[str, tuple[int, int]] = {}
     try:
         with zipfile.ZipFile(path) as z:
-            for name, part in _sheet_parts(z):
-                with z.open(part) as fh:
-                    head = fh.read(4096)
-                m = _DIMENSION.search(head)
-                if m and m.group(4):
-                    rows, cols = int(m.group(4)), _column_number(m.group(3))
-                elif m and m.group(2):
-                    rows, cols = int(m.group(2)), _column_number(m.group(1))
-                else:
-                    rows = cols = 0
-                    for letters, number in _CELL_REF.findall(z.read(part)):
-                        rows, cols = max(rows, int(number)), max(cols, _column_number(letters))
-                extents[name] = (rows, cols)
+            parts = _sheet_parts(z)
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, OSError):
         return {}
-    return extents
+    return {name: _BACKGROUND.submit(_sheet_scan, path, part) for name, part in parts}
+
+
+def _sheet_scan(path: Path, part: str) -> tuple[tuple[int, int] | None, bool, str]:
+    """(its extent, whether it holds a formula error, the part) of one sheet, from one pass over its XML."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            rows, cols, has_error = _part_extent(z, part)
+            return (rows, cols), has_error, part
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return None, False, part
+
+
+def _refuse_if_too_big(name: str, extent: tuple[int, int] | None) -> None:
+    height, width = extent or (0, 0)
+    if width > MAX_COLUMNS or height * width > MAX_CELLS:
+        raise ExtractError(f"lembar kerja '{name}' terlalu besar untuk dibaca ({height} baris × {width} kolom "
+                           f"terpakai); hapus isi sel di luar tabel lalu simpan ulang")
+
+
+_CHUNK = 1 << 22
+
+
+def _part_extent(z: zipfile.ZipFile, part: str) -> tuple[int, int, bool]:
+    """(rows, columns) of one sheet part: its <dimension>, checked against the cells, since a writer may state
+    less than it holds (some write «A1» always); only a stretch holding a reference longer than the dimension's
+    (more letters or digits) is searched cell by cell, and the whole part when that check cannot bound the grid."""
+    rows = cols = 0
+    has_error = False  # a cell of type "e" (see _sheet_error_cells), noticed on the way
+    longer = None  # a cell reference with more column letters or row digits than the dimension's
+    with z.open(part) as fh:
+        tail = b""
+        while chunk := fh.read(_CHUNK):
+            data, first, tail = tail + chunk, not tail, chunk[-64:]  # the overlap sees a reference cut in two
+            has_error = has_error or _ERROR_MARK in data
+            if first and (m := _DIMENSION.search(data[:4096])) and (m.group(4) or m.group(2)):
+                letters, digits = (m.group(3), m.group(4)) if m.group(4) else (m.group(1), m.group(2))
+                rows, cols = int(digits), _column_number(letters or b"A")
+                longer = re.compile(rb'r="(?:[A-Z]{%d,}|[A-Z]{1,3}\d{%d,})' % (len(letters or b"A") + 1,
+                                                                               len(digits) + 1))
+            if longer is None or longer.search(data):
+                rows, cols = _cells_extent(data, rows, cols)
+    if longer is not None:  # cells not searched have the dimension's lengths: at most this far
+        height = min(10 ** len(str(rows)) - 1, 1_048_576)
+        width = min(26 ** len(_column_letters(cols)), 16_384)
+        if width > MAX_COLUMNS or height * width > MAX_CELLS:  # too far to tell: every cell
+            with z.open(part) as fh:
+                tail = b""
+                while chunk := fh.read(_CHUNK):
+                    rows, cols = _cells_extent(tail + chunk, rows, cols)
+                    tail = chunk[-64:]
+    return rows, cols, has_error
+
+
+def _cells_extent(data: bytes, rows: int, cols: int) -> tuple[int, int]:
+    for letters, number in _CELL_REF.findall(data):
+        rows, cols = max(rows, int(number)), max(cols, _column_number(letters))
+    return rows, cols
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _sheet_parts(z: zipfile.ZipFile) -> list[tuple[str, str]]:
@@ -197,62 +250,42 @@ _ERROR_REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
 _ERROR_VALUE = re.compile(rb'<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>')
 
 
-def _xlsx_error_cells(path: Path) -> dict[str, list[tuple[int, int, str]]]:
-    """Sheet name → (row, column, error text such as '#REF!') of the cells holding a formula error.
+def _sheet_error_cells(path: Path, part: str) -> list[tuple[int, int, str]]:
+    """(row, column, error text such as '#REF!') of the cells of one sheet holding a formula error.
 
     calamine reads an error cell as an empty one, so a broken formula would pass for a blank cell ("wajib diisi",
-    or a value silently left empty). The sheet XML is streamed and searched only when it holds an error at all.
+    or a value silently left empty). Searched only in a sheet whose scan (_part_extent) saw an error cell at all.
     """
-    found: dict[str, list[tuple[int, int, str]]] = {}
+    found = []
     try:
         with zipfile.ZipFile(path) as z:
-            for name, part in _sheet_parts(z):
-                if not _has_error_mark(z, part):
-                    continue
-                for m in _ERROR_CELL.finditer(z.read(part)):
-                    ref, value = _ERROR_REF.search(m[1]), _ERROR_VALUE.search(m[2])
-                    if ref and value:
-                        text = html.unescape(value[1].decode("utf-8", errors="replace")).strip()
-                        found.setdefault(name, []).append((int(ref[2]) - 1, _column_number(ref[1]) - 1, text))
+            for m in _ERROR_CELL.finditer(z.read(part)):
+                ref, value = _ERROR_REF.search(m[1]), _ERROR_VALUE.search(m[2])
+                if ref and value:
+                    text = html.unescape(value[1].decode("utf-8", errors="replace")).strip()
+                    found.append((int(ref[2]) - 1, _column_number(ref[1]) - 1, text))
     except Exception as exc:  # an unreadable part: calamine says what is wrong with the file
         log.debug("%s: galat rumus tidak dapat dicari: %s", path.name, exc)
-        return {}
+        return []
     return found
-
-
-def _has_error_mark(z: zipfile.ZipFile, part: str) -> bool:
-    tail = b""
-    with z.open(part) as fh:
-        while chunk := fh.read(1 << 20):
-            if _ERROR_MARK in tail + chunk[:16] or _ERROR_MARK in chunk:
-                return True
-            tail = chunk[-16:]
-    return False
 
 
 def _read_excel(path: Path) -> list[Grid]:
     from python_calamine import CalamineWorkbook
 
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        for name, (height, width) in _xlsx_extent(path).items():
-            if width > MAX_COLUMNS or height * width > MAX_CELLS:
-                raise ExtractError(f"lembar kerja '{name}' terlalu besar untuk dibaca ({height} baris × {width} kolom "
-                                   f"terpakai); hapus isi sel di luar tabel lalu simpan ulang")
-
-    # the search for formula errors inflates the sheet XML a second time: done on another thread while calamine
-    # reads (zlib lets go of the GIL), it adds almost nothing to the read
-    searching = (_BACKGROUND.submit(_xlsx_error_cells, path) if path.suffix.lower() in (".xlsx", ".xlsm")
-                 else None)
+    checks = _xlsx_extent_checks(path) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every unreadable file
         raise ExtractError(_unreadable_reason(path, exc)) from exc
     notes = _macro_notes(path)
-    grids, errors = [], None
+    grids = []
     try:
         for meta in workbook.sheets_metadata:
             if str(getattr(meta, "typ", "WorkSheet")).endswith("ChartSheet"):
                 continue
+            extent, has_error, part = checks[meta.name].result() if meta.name in checks else (None, False, None)
+            _refuse_if_too_big(meta.name, extent)
             try:
                 sheet = workbook.get_sheet_by_name(meta.name)
                 height, width = sheet.total_height, sheet.total_width
@@ -267,9 +300,7 @@ def _read_excel(path: Path) -> list[Grid]:
                 raise ExtractError(_unreadable_sheet_reason(path, meta.name, exc)) from exc
             width = max(map(len, rows), default=0)
             cells = pd.DataFrame(rows, columns=range(width), dtype=object) if rows else pd.DataFrame()
-            if errors is None:
-                errors = searching.result() if searching else {}
-            for r, c, text in errors.get(meta.name, ()):  # read as '' by calamine: the error text back in the cell
+            for r, c, text in _sheet_error_cells(path, part) if has_error else ():  # read as '' by calamine: put back
                 if r < cells.shape[0] and c < cells.shape[1] and is_empty(cells.iat[r, c]):
                     cells.iat[r, c] = text
             # Free the row lists now, not when the next sheet's replace them: while they live, each full garbage
@@ -702,9 +733,15 @@ def _group_row(grid: Grid, row: int) -> tuple[dict[int, str], set[int]] | None:
     spans = [m for m in grid.merged if m[0][0] <= row <= m[1][0]]
     if not any(m[0][0] == row and m[1][1] > m[0][1] for m in spans):
         return None
+    cells = grid.cells
+    # only group labels: a header neither merged nor over an empty cell has a value under it, so the row is the
+    # header and the row under it data («Nama» merged over two columns beside «No. Register» is no group label)
+    merged = {c for (_, c0), (_, c1) in spans for c in range(c0, c1 + 1)}
+    if row + 1 < len(cells) and any(_text(cells.iat[row, c]) and not is_empty(cells.iat[row + 1, c])
+                                    for c in range(cells.shape[1]) if c not in merged):
+        return None
     labels: dict[int, str] = {}
     inner: set[int] = set()
-    cells = grid.cells
     for c in range(cells.shape[1]):
         labels[c] = _text(cells.iat[row, c])
     for (r0, c0), (r1, c1) in spans:
@@ -1123,7 +1160,10 @@ def table(grid: Grid, kind: str, header_row: int, columns: dict[str, Column], al
     known = {c.position for c in columns.values()} | absorbed | set(also)
     header_cells = _row_candidates(grid, header_row)
     seen_fields = set()
+    last_header = max((c for c, tries in enumerate(header_cells) if tries), default=-1)
     for c, tries in enumerate(header_cells):
+        if not tries and c < last_header and c not in known and nonempty[rows, c].any():
+            warnings.append(_headerless_gap_warning(grid, header_row, c, int(nonempty[rows, c].sum())))
         if c in known or not tries:
             continue
         text = tries[0]
@@ -1220,6 +1260,14 @@ def _headerless_column_warning(grid: Grid, header_row: int, overflow: np.ndarray
     return {"row": int(header_row + grid.first_row), "column": None, "value": None,
             "message": f"{int(overflow.sum())} baris berisi nilai di sebelah kanan kolom terakhir yang berjudul "
                        f"(kolom ke-{fields}); nilai itu diabaikan — beri judul kolomnya jika isinya perlu dimuat"}
+
+
+def _headerless_gap_warning(grid: Grid, header_row: int, c: int, filled: int) -> dict:
+    """A column between titled ones, with values but no header of its own: ignored, and said so."""
+    where = f"kolom ke-{c + 1}" + (f" ({_column_letters(c + 1)})" if grid.name is not None else "")
+    return {"row": int(header_row + grid.first_row), "column": None, "value": None,
+            "message": f"{where} tidak berjudul tetapi berisi nilai di {filled} baris; nilai itu diabaikan — beri "
+                       f"judul kolomnya jika isinya perlu dimuat"}
 
 
 UNDECODABLE = ("karakter tidak dikenal: sebagian byte sel ini tidak sah dalam pengodean teks mana pun "

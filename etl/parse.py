@@ -18,6 +18,9 @@ EMPTY: Parsed = (None, None, None)
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f\u3000]+")
 # Full-width forms (１２７１…, typed with an East Asian input method or pasted from a PDF) as the ASCII they show
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+# and invisible characters pasted from the web or a chat (zero-width space, word joiner, a stray BOM): dropped, so
+# «A-2\u200b» is the register «A-2» a person sees
+_FULL_WIDTH.update({0x200B: None, 0x2060: None, 0xFEFF: None})
 _EMPTY_MARKS = {"", "-", "–", "—", "--", "n/a", "N/A", "#N/A"}
 
 MONTHS = {

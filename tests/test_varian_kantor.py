@@ -167,7 +167,9 @@ def test_a_formula_error_saved_as_text_in_a_csv_is_refused_too(tmp_path, db):
 
 def test_a_workbook_without_formula_errors_is_read_as_before(tmp_path):
     path = workbook(tmp_path / "klien.xlsx", {"Klien": (HEADER, [["OK-001", "Ani", "01/02/2025"]])})
-    assert extract._xlsx_error_cells(path) == {}
+    [scan] = extract._xlsx_extent_checks(path).values()
+    extent, has_error, part = scan.result()
+    assert extent[1] == 3 and not has_error and extract._sheet_error_cells(path, part) == []
 
 
 # ---------------------------------------------------------------------------------------- values as offices type
