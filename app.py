@@ -44,6 +44,10 @@ _CHIP_TIP = '[data-testid="stTooltipErrorContent"]'
 # these types was refused for its size
 _READ = ('[aria-label*=".xlsx, " i], [aria-label*=".xlsm, " i], [aria-label*=".xls, " i], [aria-label*=".xlsb, " i], '
          '[aria-label*=".ods, " i], [aria-label*=".csv, " i], [aria-label*=".parquet, " i]')
+# ui.metric's container «angka-N-…» holds a value of N characters, a character about half an em of the value's font
+_METRIC_FIT = '[class*="st-key-angka-"] { container-type: inline-size; }\n' + "\n".join(
+    f'[class*="st-key-angka-{n}-"] [data-testid="stMetricValue"] '
+    f'{{ font-size: clamp(1rem, {100 / (0.5 * n + 0.3):.1f}cqi, 2.25rem); }}' for n in range(1, 31))
 WIDGET_TEXTS_CSS = f"""<style>
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
@@ -90,6 +94,14 @@ WIDGET_TEXTS_CSS = f"""<style>
 [data-testid="stMetricDeltaDescription"] p,
 [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"],
 [data-testid="stMetricLabel"] p {{ white-space: normal; text-overflow: clip; }}
+/* Beside its change the note had a sliver of a narrow column left and broke inside words («diban/ding»): it goes
+   to a line of its own when it does not fit, and breaks only between words. */
+div:has(> [data-testid="stMetricDelta"] + [data-testid="stMetricDeltaDescription"]) {{ flex-wrap: wrap; }}
+[data-testid="stMetricDeltaDescription"] {{ min-width: 0; }}
+[data-testid="stMetricDeltaDescription"] p {{ overflow-wrap: normal; word-break: normal; }}
+/* A key figure's value is never cut («Rp322.…» at 1000 pixels) nor broken inside a number: drawn by ui.metric in a
+   container named for its length in characters, it shrinks with its column to fit (2.25rem at most). */
+{_METRIC_FIT}
 /* The ⋮ menu (toolbarMode "viewer"): Print in Indonesian; Record screen (an English dialog) and the "Made with
    Streamlit" line below the items hidden. */
 [data-testid="stMainMenuItem-print"] [data-testid="stMainMenuItemLabel"] {{ font-size: 0; }}

@@ -294,7 +294,8 @@ def cost_per_participant(filters: Filters, tahun: int, viewer: Viewer, db_path: 
 
     Realisation counts every line of the run up to the period's end (a run may span two budget years);
     participants are clients with any attendance row of the run up to the period's end. For aggregate-only
-    roles a participant count of 1–9, and the cost per participant built on it, are hidden.
+    roles a participant count of 1–9, and the cost per participant built on it, are hidden. Largest cost per
+    participant first; runs whose cost is hidden or has no participants last.
     """
     frame = db.frame(_COST, {**_params(filters, tahun), "transport_honor": list(TRANSPORT_HONOR),
                              "konsumsi_bahan": list(KONSUMSI_BAHAN)}, db_path)
@@ -321,7 +322,9 @@ def cost_per_participant(filters: Filters, tahun: int, viewer: Viewer, db_path: 
                               rate_cols={"biaya_per_peserta": "peserta"}, margins=False)
     else:
         frame["disembunyikan"] = False
-    return frame
+    # sorted after the hiding, so a hidden cost's rank is not told by its place
+    return frame.sort_values("biaya_per_peserta", ascending=False, na_position="last", kind="stable",
+                             ignore_index=True)
 
 
 def over_ceiling(accounts: pd.DataFrame) -> list[str]:

@@ -23,6 +23,19 @@ def compliance_trend(frame: pd.DataFrame) -> go.Figure:
     return figure
 
 
+def count_axis(top: float) -> dict:
+    """A whole-number axis from 0 with a few round ticks (1, 2, 5, 10, 20, 50 … apart), for counts of people."""
+    step = 1
+    while top / step > 6:
+        step = step * 5 // 2 if str(step)[0] == "2" else step * 2  # 1, 2, 5, 10, 20, 50, …
+    return dict(range=[0, max(top, 1) * 1.25], dtick=step, tick0=0)
+
+
+def text_px(text: str, size: float = 13) -> float:
+    """About how wide a line of text is drawn, in pixels (digits and letters about 0.55 em): for margins."""
+    return max((len(line) for line in str(text).split("<br>")), default=0) * size * 0.55
+
+
 # Plotly's own texts (modebar tooltips, notices) in Indonesian: plotly.js takes a locale's dictionary inline in the
 # config (`locales`), so no locale script has to be fetched. The keys are plotly.js 3.x's English texts (modebar
 # buttons of 2D charts, the notices after a zoom or a click on the legend, the image-download notices).

@@ -9,6 +9,8 @@ from plotly.subplots import make_subplots
 
 from analytics import format as fmt
 from analytics.anggaran import ACCOUNT_GROUPS, DEVIATION_THRESHOLD, GENERAL, number, rupiah
+from analytics.charts import text_px
+from analytics.charts_hambatan import axis_labels
 
 PAGU_COLOUR = "#CFD8DC"
 REALISASI_COLOUR = "#1565C0"
@@ -51,11 +53,19 @@ def _money_axis(largest, title: str, room: float = 1.0, most: int = 8) -> tuple[
     """A money axis from 0 to a labelled tick past the longest bar (× room, for text beside the bars)."""
     divisor, suffix, words = money_scale(largest)
     top, step = nice_top(_number(largest) / divisor * room, most)
-    return dict(title=f"{title} ({words})", tickprefix="Rp ", ticksuffix=suffix, tickformat=",~f",
+    return dict(title=f"{title} ({words})", tickprefix="Rp", ticksuffix=suffix, tickformat=",~f",
                 range=[0, top], dtick=step, tick0=0, ticklabeloverflow="allow"), divisor
 
 
 END_LABEL_MARGIN = 48  # px right of a horizontal money axis, so the label of its end tick is not cut off
+LABEL_SIZE = 13  # px, the amounts written beside bars
+
+
+def end_margin(texts) -> int:
+    """Px right of the plot for the longest text beside a bar: bars end at most at the axis end, whatever the width,
+    so a label never runs off the chart however narrow the screen (and the end tick's label fits too)."""
+    longest = max((text_px(t, LABEL_SIZE) for t in texts), default=0)
+    return max(END_LABEL_MARGIN, math.ceil(longest) + 12)
 
 
 def _number(value) -> float:
@@ -221,73 +231,88 @@ def cumulative_absorption(frame: pd.DataFrame, tahun: int) -> go.Figure:
 
 def spending_by_program(frame: pd.DataFrame, tahun: int, sampai: int) -> go.Figure:
     """Per program run (and the general lines): pagu as a light bar, realisation over it with its share."""
-    # room for the amount beside each bar
-    axis, divisor = _money_axis(_max(frame["pagu"], frame["realisasi"]), "Rupiah", room=1.45)
+    # few ticks: with the amounts in the margin the plot of a narrow chart is ~200 px, where six labels slanted
+    axis, divisor = _money_axis(_max(frame["pagu"], frame["realisasi"]), "Rupiah", most=4)
+    names = axis_labels(frame["program"])  # long run names on two lines: the bars keep their width
     general = [str(p).endswith(GENERAL) for p in frame["program"]]
+    # «(68,9%)»: a share of all realisation, as the caption says; «dari realisasi» beside it ran off a narrow chart
+    texts = [f"{rupiah(r)} ({fmt.percent(p)})" for r, p in zip(frame["realisasi"].fillna(0), frame["porsi"])]
     figure = go.Figure()
-    figure.add_bar(y=frame["program"], x=_values(frame["pagu"], divisor), orientation="h", name="Pagu",
-                   marker_color=PAGU_COLOUR, width=0.8, customdata=frame["pagu"].map(rupiah),
-                   hovertemplate="%{y}<br>Pagu: %{customdata}<extra></extra>")
-    figure.add_bar(y=frame["program"], x=_values(frame["realisasi"].fillna(0), divisor), orientation="h",
+    figure.add_bar(y=names, x=_values(frame["pagu"], divisor), orientation="h", name="Pagu",
+                   marker_color=PAGU_COLOUR, width=0.8,
+                   customdata=list(zip(frame["program"], frame["pagu"].map(rupiah))),
+                   hovertemplate="%{customdata[0]}<br>Pagu: %{customdata[1]}<extra></extra>")
+    figure.add_bar(y=names, x=_values(frame["realisasi"].fillna(0), divisor), orientation="h",
                    name=f"Realisasi s.d. {fmt.BULAN_SINGKAT[sampai]}", width=0.45,
                    marker_color=[GENERAL_COLOUR if g else REALISASI_COLOUR for g in general],
-                   text=[f"{rupiah(r)} ({fmt.percent(p)} dari realisasi)" for r, p in
-                         zip(frame["realisasi"].fillna(0), frame["porsi"])],
-                   textposition="outside", cliponaxis=False,
-                   customdata=list(zip(frame["realisasi"].map(rupiah), frame["serapan"].map(fmt.percent))),
-                   hovertemplate="%{y}<br>Realisasi: %{customdata[0]}<br>Serapan: %{customdata[1]}<extra></extra>")
+                   text=texts, textposition="outside", textfont=dict(size=LABEL_SIZE), cliponaxis=False,
+                   customdata=list(zip(frame["program"], frame["realisasi"].map(rupiah),
+                                       frame["serapan"].map(fmt.percent), frame["porsi"].map(fmt.percent))),
+                   hovertemplate="%{customdata[0]}<br>Realisasi: %{customdata[1]} (%{customdata[3]} dari seluruh "
+                                 "realisasi)<br>Serapan: %{customdata[2]}<extra></extra>")
     figure.update_layout(template="bapas", title=f"Belanja per program, TA {tahun}", barmode="overlay",
-                         height=_height(len(frame)), xaxis=axis, margin_r=END_LABEL_MARGIN,
+                         height=_height(len(frame)), xaxis=axis, margin_r=end_margin(texts),
                          yaxis=dict(title="Program", autorange="reversed", automargin=True))
     return figure
 
 
+_PANEL_GAP, _PANEL_MARGIN = 110, dict(t=100, b=60)  # px: the upper panel's axis title and the lower panel's title
+
+
 def cost_per_participant(frame: pd.DataFrame) -> go.Figure:
-    """Per program run: realisation per participant and per attended hour, side by side; hidden counts say '<10'."""
-    per_person, person_div = _money_axis(_max(frame["biaya_per_peserta"]), "Rupiah per peserta", most=4)  # half width
-    per_hour, hour_div = _money_axis(_max(frame["biaya_per_jam"]), "Rupiah per jam hadir", most=4)
-    figure = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.1,
+    """Per program run, in the frame's order: realisation per participant, below it per attended hour; hidden counts
+    say '<10'. One panel above the other, each the full width: side by side their titles and labels collided."""
+    per_person, person_div = _money_axis(_max(frame["biaya_per_peserta"]), "Rupiah per peserta", most=5)
+    per_hour, hour_div = _money_axis(_max(frame["biaya_per_jam"]), "Rupiah per jam hadir", most=5)
+    names = axis_labels(frame["program"])
+    panel = _CONFIG_HEIGHT["per_row"] * max(len(frame), 1) + 20
+    height = _PANEL_MARGIN["t"] + _PANEL_MARGIN["b"] + 2 * panel + _PANEL_GAP
+    figure = make_subplots(rows=2, cols=1, vertical_spacing=_PANEL_GAP / (2 * panel + _PANEL_GAP),
                            subplot_titles=("Biaya per peserta", "Biaya per jam hadir"))
     people = [fmt.SMALL if hidden else number(n) for n, hidden in zip(frame["peserta"], frame["disembunyikan"])]
-    figure.add_bar(y=frame["program"], x=_values(frame["biaya_per_peserta"], person_div), orientation="h",
-                   marker_color=REALISASI_COLOUR, name="Biaya per peserta", showlegend=False,
-                   text=[("" if pd.isna(v) else rupiah(v)) for v in frame["biaya_per_peserta"]],
-                   textposition="auto", customdata=list(zip(frame["realisasi"].map(rupiah), people)),
-                   hovertemplate="%{y}<br>Realisasi %{customdata[0]} ÷ %{customdata[1]} peserta<extra></extra>",
-                   row=1, col=1)
+    person_texts = [("" if pd.isna(v) else rupiah(v)) for v in frame["biaya_per_peserta"]]
+    hour_texts = [("" if pd.isna(v) else rupiah(v)) for v in frame["biaya_per_jam"]]
+    figure.add_bar(y=names, x=_values(frame["biaya_per_peserta"], person_div), orientation="h",
+                   marker_color=REALISASI_COLOUR, name="Biaya per peserta", showlegend=False, text=person_texts,
+                   textposition="outside", textfont=dict(size=LABEL_SIZE), cliponaxis=False,
+                   customdata=list(zip(frame["program"], frame["realisasi"].map(rupiah), people)),
+                   hovertemplate="%{customdata[0]}<br>Realisasi %{customdata[1]} ÷ %{customdata[2]} peserta"
+                                 "<extra></extra>", row=1, col=1)
     hidden = frame["disembunyikan"].astype(bool) | frame["biaya_per_peserta"].isna()
     if hidden.any():
         notes = [f"{fmt.SMALL} peserta, disembunyikan" if h else "tanpa peserta"
                  for h in frame.loc[hidden, "disembunyikan"].astype(bool)]
-        figure.add_scatter(y=frame.loc[hidden, "program"], x=[0] * int(hidden.sum()), mode="text", text=notes,
-                           textposition="middle right", textfont=dict(color="#616161"), showlegend=False,
+        figure.add_scatter(y=[n for n, h in zip(names, hidden) if h], x=[0] * int(hidden.sum()), mode="text",
+                           text=notes, textposition="middle right", textfont=dict(color="#616161"), showlegend=False,
                            hoverinfo="skip", row=1, col=1)
-    figure.add_bar(y=frame["program"], x=_values(frame["biaya_per_jam"], hour_div), orientation="h",
-                   marker_color="#00897B", name="Biaya per jam hadir", showlegend=False,
-                   text=[("" if pd.isna(v) else rupiah(v)) for v in frame["biaya_per_jam"]], textposition="auto",
-                   customdata=list(zip(frame["realisasi"].map(rupiah), frame["jam_hadir"].map(number))),
-                   hovertemplate="%{y}<br>Realisasi %{customdata[0]} ÷ %{customdata[1]} jam hadir<extra></extra>",
-                   row=1, col=2)
-    figure.update_layout(template="bapas", title="Biaya per peserta dan per jam hadir tiap program",
-                         height=_height(len(frame)) + 30, margin=dict(t=100, r=END_LABEL_MARGIN))
+    figure.add_bar(y=names, x=_values(frame["biaya_per_jam"], hour_div), orientation="h",
+                   marker_color="#00897B", name="Biaya per jam hadir", showlegend=False, text=hour_texts,
+                   textposition="outside", textfont=dict(size=LABEL_SIZE), cliponaxis=False,
+                   customdata=list(zip(frame["program"], frame["realisasi"].map(rupiah),
+                                       frame["jam_hadir"].map(number))),
+                   hovertemplate="%{customdata[0]}<br>Realisasi %{customdata[1]} ÷ %{customdata[2]} jam hadir"
+                                 "<extra></extra>", row=2, col=1)
+    figure.update_layout(template="bapas", title="Biaya per peserta dan per jam hadir tiap program", height=height,
+                         margin=dict(_PANEL_MARGIN, r=end_margin(person_texts + hour_texts)))
     figure.update_xaxes(per_person, row=1, col=1)
-    figure.update_xaxes(per_hour, row=1, col=2)
-    figure.update_yaxes(title="Program", autorange="reversed", automargin=True, row=1, col=1)
+    figure.update_xaxes(per_hour, row=2, col=1)
+    figure.update_yaxes(title="Program", autorange="reversed", automargin=True)
     return figure
 
 
 def program_cost_composition(frame: pd.DataFrame) -> go.Figure:
     """Per program run: shares of its realisation by account group, as 100% stacked bars."""
     figure = go.Figure()
+    names = axis_labels(frame["program"])
     for column, label in ACCOUNT_GROUPS.items():
         shares = frame[column]
         if not shares.fillna(0).gt(0).any():  # a group no program spent on: no empty entry in the legend
             continue
-        figure.add_bar(y=frame["program"], x=_values(shares, 0.01), orientation="h", name=label,
+        figure.add_bar(y=names, x=_values(shares, 0.01), orientation="h", name=label,
                        marker_color=GROUP_COLOURS[column],
                        text=[("" if pd.isna(v) or v < 0.05 else fmt.percent(v, 0)) for v in shares],
-                       textposition="inside", insidetextanchor="middle",
-                       hovertemplate="%{y}<br>" + label + ": %{x:.1f}%<extra></extra>")
+                       textposition="inside", insidetextanchor="middle", customdata=frame["program"],
+                       hovertemplate="%{customdata}<br>" + label + ": %{x:.1f}%<extra></extra>")
     figure.update_layout(template="bapas", title="Komposisi belanja tiap program menurut kelompok akun",
                          barmode="stack", height=_height(len(frame)), legend=dict(traceorder="normal"),
                          margin_r=END_LABEL_MARGIN, xaxis=dict(title="% dari realisasi program", ticksuffix="%",

@@ -249,7 +249,7 @@ def change(frame: pd.DataFrame, title: str, unit: str) -> go.Figure:
     differences = [_value(d) for d in rows["selisih"]]
     colours = [SAME if d in (None, 0) else (RISE if d > 0 else FALL) for d in differences]
     text = [f"{SMALL} (disembunyikan)" if d is None else
-            f"{fmt.number(int(b))} → {fmt.number(int(n))} ({fmt.change(int(d))})"
+            f"{fmt.number(int(b))} → {fmt.number(int(n))} ({fmt.change(int(d), minus=fmt.MINUS)})"
             for b, n, d in zip(rows["sebelumnya"], rows["sekarang"], differences)]
     figure = go.Figure()
     figure.add_bar(y=y, x=[d or 0 for d in differences], orientation="h", marker_color=colours, text=text,

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analytics import format as fmt
+from analytics.charts import count_axis
 from analytics.charts_hambatan import axis_labels
 from analytics.mitra import SCORECARD_LABELS
 from analytics.privacy import HIDDEN_COL, HIDDEN_VALUE, SMALL
@@ -108,21 +109,13 @@ def field_coverage(frame: pd.DataFrame) -> go.Figure:
     for col, title in enumerate(("Jumlah mitra", "Jumlah angkatan", "Jumlah catatan"), 1):
         values = frame[("mitra_aktif", "program_periode", "diminta")[col - 1]].astype(float)
         top = 0.0 if values.isna().all() else float(values.max())
-        figure.update_xaxes(title=title, **_count_axis(max(top, stub if hidden.any() and col == 3 else 0)),
+        figure.update_xaxes(title=title, **count_axis(max(top, stub if hidden.any() and col == 3 else 0)),
                             showticklabels=bool(top > 0), row=1, col=col)  # no scale for stand-in bars alone
     if not hidden.any() and not frame["diminta"].fillna(0).gt(0).any():
         figure.add_annotation(text="Tidak ada catatan<br>«program tidak sesuai<br>minat» pada rentang ini",
                               xref="x3 domain", yref="y3 domain", x=0.5, y=0.5, showarrow=False,
                               font=dict(color="#757575", size=13))
     return figure
-
-
-def _count_axis(top: float) -> dict:
-    """A whole-number axis from 0 with a few round ticks (1, 2, 5, 10, 20, 50 … apart)."""
-    step = 1
-    while top / step > 6:
-        step = step * 5 // 2 if str(step)[0] == "2" else step * 2  # 1, 2, 5, 10, 20, 50, …
-    return dict(range=[0, max(top, 1) * 1.25], dtick=step, tick0=0)
 
 
 def certified_share(frame: pd.DataFrame) -> go.Figure:
@@ -138,7 +131,7 @@ def certified_share(frame: pd.DataFrame) -> go.Figure:
     top = frame["aktif"].max() if len(frame) else 1
     figure.update_layout(template="bapas", barmode="stack", title="Mitra aktif yang bersertifikat per triwulan",
                          height=400, margin=dict(t=100),
-                         yaxis=dict(title="Mitra aktif (lembaga)", **_count_axis(float(top) * 1.05)),
+                         yaxis=dict(title="Mitra aktif (lembaga)", **count_axis(float(top) * 1.05)),
                          xaxis=dict(title="Triwulan (keadaan pada akhir triwulan)", type="category", tickangle=0),
                          legend=dict(traceorder="normal"))
     return figure

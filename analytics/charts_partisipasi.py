@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 
 from analytics import format as fmt
 from analytics import partisipasi as pt
+from analytics.charts import count_axis
 from analytics.partisipasi import KATEGORI_PROGRAM, KELOMPOK, PEKERJAAN, STATUS_HADIR, month_label, run_label
 from analytics.privacy import HIDDEN_COL, HIDDEN_VALUE, SMALL, hidden_values
 
@@ -218,13 +219,16 @@ def placement_bars(frame: pd.DataFrame) -> go.Figure:
         figure.add_bar(y=rows["nama_mitra"][hidden], x=[0] * int(hidden.sum()), orientation="h", showlegend=False,
                        marker=_HIDDEN_MARKER, text=[SMALL] * int(hidden.sum()), textposition="outside",
                        cliponaxis=False, hoverinfo="skip")
-    top = counts.max() if not counts.isna().all() else 10
+    top = counts.max(skipna=True)
     note = f"Mitra bertanda {SMALL}: 1–9 penempatan, disembunyikan" if hidden.any() else None
     figure.update_layout(template="bapas", title=_title("Penempatan kerja per mitra penyalur", note),
                          barmode="overlay",
                          height=max(300, 32 * len(rows) + 150),
-                         xaxis=dict(title="Jumlah klien yang ditempatkan", rangemode="tozero",
-                                    range=[0, max(top, 10) * 1.15], dtick=None),
+                         # whole-number ticks sized to the counts (largest 2: 0, 1, 2, not 0–10 by twos); no scale
+                         # when every count is hidden
+                         xaxis=dict(title="Jumlah klien yang ditempatkan",
+                                    **count_axis(0.0 if pd.isna(top) else float(top)),
+                                    showticklabels=not pd.isna(top)),
                          yaxis=dict(title=None, type="category", automargin=True), margin=dict(t=90))
     return figure
 

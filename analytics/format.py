@@ -12,6 +12,7 @@ from etl.parse import BULAN
 
 BULAN_SINGKAT = ("", "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 SMALL = "<10"
+MINUS = "\u2212"  # the typographic minus sign, as Plotly writes negative numbers on an axis
 
 
 def _missing(value) -> bool:
@@ -58,11 +59,11 @@ def points(delta, decimals: int = 1) -> str:
     return f"{sign}{number(abs(rounded), decimals)} poin"
 
 
-def change(delta, decimals: int = 0) -> str:
-    """A change of a count: +12 / −3 / ±0."""
+def change(delta, decimals: int = 0, minus: str = "-") -> str:
+    """A change of a count: +12 / -3 / ±0; in a chart minus=MINUS, the sign Plotly writes on its axes (−3)."""
     if _missing(delta):
         return "–"
-    sign = "+" if delta > 0 else ("-" if delta < 0 else "±")  # ASCII minus: st.metric reads the sign
+    sign = "+" if delta > 0 else (minus if delta < 0 else "±")  # ASCII minus by default: st.metric reads the sign
     return f"{sign}{number(abs(delta), decimals)}"
 
 

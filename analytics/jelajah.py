@@ -799,6 +799,11 @@ def table(frame: pd.DataFrame, spec: Exploration, viewer: Viewer) -> pd.DataFram
     return out.reset_index(drop=True)
 
 
+def number_columns(spec: Exploration, viewer: Viewer) -> list[str]:
+    """The headers of `table`'s measure columns: numbers written as text, to be aligned right on the screen."""
+    return [measure_label(spec.dataset, key, viewer) for key in spec.measures]
+
+
 def download_frame(frame: pd.DataFrame, spec: Exploration, viewer: Viewer) -> pd.DataFrame:
     """The result with Indonesian headers and raw values (numbers stay numbers), for CSV/XLSX."""
     out = pd.DataFrame(index=frame.index)
@@ -855,7 +860,7 @@ def _value_axis(values: pd.Series, formatter, label: str) -> tuple[float, str, d
     if formatter is fmt.rupiah:
         shown = [abs(float(v)) for v in values if not pd.isna(v)]
         divisor, suffix, words = money_scale(max(shown, default=0))
-        return 1 / divisor, f"{label} ({words})", {**axis, "tickprefix": "Rp ", "ticksuffix": suffix,
+        return 1 / divisor, f"{label} ({words})", {**axis, "tickprefix": "Rp", "ticksuffix": suffix,
                                                    "tickformat": ",~f"}
     return 1, label, axis
 

@@ -510,6 +510,18 @@ def run(sql: str, viewer: Viewer, db_path: Path | None = None, row_limit: int = 
 _PLAIN = re.compile(r"(^|_)(tahun|bulan|kode|id|no|nomor|nip)(_|$)")  # years and codes: no thousands separator
 
 
+def number_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns of a result holding numbers (not years or codes, not Ya/Tidak): `display` writes them as text,
+    which the screen then aligns right."""
+    from pandas.api.types import is_bool, is_number
+
+    def numbers(column) -> bool:
+        values = frame[column].dropna().astype(object)
+        return len(values) > 0 and all(is_number(v) and not is_bool(v) for v in values)
+
+    return [str(c) for c in frame.columns if not _PLAIN.search(str(c).lower()) and numbers(c)]
+
+
 def display(frame: pd.DataFrame) -> pd.DataFrame:
     """A result for the screen: Indonesian numbers and dates, Ya/Tidak, '–' for empty."""
     import pandas as pd

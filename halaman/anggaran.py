@@ -4,7 +4,7 @@ import datetime as dt
 import streamlit as st
 
 from analytics import anggaran, charts_anggaran as charts, format as fmt
-from ui import cached, chart, context, download, guard
+from ui import cached, chart, context, download, guard, metric
 
 PAGE = "Anggaran"
 BUDGET = ("anggaran",)
@@ -32,11 +32,11 @@ if ctx.filters.program_integrasi or ctx.filters.pk_nip:
 
 summary = cached(anggaran.year_summary)(ctx.filters, tahun)
 cols = st.columns([3, 3, 2, 2])
-cols[0].metric(f"Pagu TA {tahun}", fmt.rupiah(summary["pagu"]), help="Jumlah baris pagu tahunan (bulan kosong).")
-cols[1].metric(f"Realisasi s.d. {fmt.BULAN_SINGKAT[sampai]} {tahun}", fmt.rupiah(summary["realisasi"] or 0),
-               help="Jumlah realisasi baris bulanan.")
-cols[2].metric("Serapan", fmt.percent(summary["serapan"]), help=anggaran.DEFINITIONS["serapan"])
-cols[3].metric("Rata-rata deviasi RPD", fmt.percent(summary["deviasi_rata"]), help=anggaran.DEFINITIONS["deviasi"])
+metric(cols[0], f"Pagu TA {tahun}", fmt.rupiah(summary["pagu"]), help="Jumlah baris pagu tahunan (bulan kosong).")
+metric(cols[1], f"Realisasi s.d. {fmt.BULAN_SINGKAT[sampai]} {tahun}", fmt.rupiah(summary["realisasi"] or 0),
+       help="Jumlah realisasi baris bulanan.")
+metric(cols[2], "Serapan", fmt.percent(summary["serapan"]), help=anggaran.DEFINITIONS["serapan"])
+metric(cols[3], "Rata-rata deviasi RPD", fmt.percent(summary["deviasi_rata"]), help=anggaran.DEFINITIONS["deviasi"])
 if summary["bulan_dinilai"]:
     st.caption(f"Bulan dengan realisasi menyimpang lebih dari {fmt.percent(anggaran.DEVIATION_THRESHOLD, 0)} dari "
                f"rencana (RPD) pada TA {tahun}, {fmt.period(dt.date(tahun, 1, 1), dt.date(tahun, sampai, 1))}: "

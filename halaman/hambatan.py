@@ -2,7 +2,7 @@
 import streamlit as st
 
 from analytics import charts_hambatan as charts, format as fmt, hambatan
-from ui import audit_view_once, cached, chart, context, download, drilldown, guard
+from ui import audit_view_once, cached, chart, context, download, drilldown, guard, metric
 
 PAGE = "Hambatan"
 LOG, ABSENCE = hambatan.LOG, hambatan.ABSENCE
@@ -148,9 +148,9 @@ st.header("Apa yang berubah")
 st.caption(f"{period} dibanding {before} (periode sebelumnya yang sama panjang).")
 for column, source in zip(st.columns(2), hambatan.SOURCES):
     now, earlier = hambatan.total_counts(changes[source])
-    column.metric(f"{source}, {period}", "<10" if now is None else fmt.number(now),
-                  None if now is None or earlier is None else fmt.change(now - earlier), delta_color="inverse",
-                  help=f"Jumlah {UNITS[source]}; {before}: {_count(earlier, UNITS[source])}.")
+    metric(column, f"{source}, {period}", "<10" if now is None else fmt.number(now),
+           None if now is None or earlier is None else fmt.change(now - earlier), delta_color="inverse",
+           help=f"Jumlah {UNITS[source]}; {before}: {_count(earlier, UNITS[source])}.")
 for source, frame in changes.items():
     title = f"{source}: perubahan per kategori"
     if frame.empty:

@@ -20,6 +20,11 @@ if viewer.person_level == "pseudonim":
 explorer, sql_tab = st.tabs(["Penjelajah", "SQL"])
 
 
+def _right(columns) -> dict:
+    """Numbers written as text (Indonesian separators) aligned right, as numbers are."""
+    return {str(c): st.column_config.TextColumn(alignment="right") for c in columns}
+
+
 def _seed(spec: jl.Exploration) -> None:
     """Widget state from a shared link (once per session)."""
     name = spec.dataset
@@ -136,7 +141,8 @@ def _explorer() -> None:
     if result.attrs.get("terpotong"):
         st.warning(f"Hanya {fmt.number(jl.MAX_GROUPS)} kelompok pertama yang ditampilkan; persempit saringan "
                    "atau pilih dimensi yang lebih kasar.")
-    st.dataframe(jl.table(result, spec, viewer), hide_index=True, width="stretch")
+    st.dataframe(jl.table(result, spec, viewer), hide_index=True, width="stretch",
+                 column_config=_right(jl.number_columns(spec, viewer)))
     download(jl.download_frame(result, spec, viewer), f"jelajah-{name}", PAGE)
     if not spec.by:
         return
@@ -146,7 +152,8 @@ def _explorer() -> None:
         placeholder="Pilih ukuran")
     if len(spec.by) == 2:
         st.markdown("**Tabel silang (pivot)**")
-        st.dataframe(jl.pivot(result, spec, viewer, focus), width="stretch")
+        cross = jl.pivot(result, spec, viewer, focus)
+        st.dataframe(cross, width="stretch", column_config=_right(cross.columns))
     kinds = {"otomatis": "Otomatis (garis untuk waktu, batang, bertumpuk atau peta panas)", **jl.CHARTS}
     st.selectbox("Jenis grafik", list(kinds), format_func=kinds.get, key=chart_key, placeholder="Pilih jenis grafik")
     figure = jl.figure(result, spec, viewer, spec.chart, focus)
@@ -198,7 +205,8 @@ with sql_tab:
             st.warning(f"Hasil dipotong: hanya {fmt.number(outcome.row_limit)} baris pertama yang ditampilkan dan "
                        "dapat diunduh. Agregasikan atau saring kueri Anda.")
         st.caption(note)
-        st.dataframe(sb.display(outcome.frame), hide_index=True, width="stretch")
+        st.dataframe(sb.display(outcome.frame), hide_index=True, width="stretch",
+                     column_config=_right(sb.number_columns(outcome.frame)))
         download(outcome.frame, "kueri-sql", PAGE, person_level=True)
     with st.expander("Daftar tabel dan kolom"):
         for table_name, table in jl.DATASETS.items():

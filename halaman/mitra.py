@@ -2,7 +2,7 @@
 import streamlit as st
 
 from analytics import charts_mitra as charts, format as fmt, mitra
-from ui import cached, chart, context, download, drilldown, guard
+from ui import cached, chart, context, download, drilldown, guard, metric
 
 PAGE = "Mitra"
 guard("mitra")
@@ -23,7 +23,7 @@ for column, (label, value, help_text) in zip(st.columns(4), (
         ("Di antaranya bersertifikat", counts["bersertifikat"], "Mitra aktif yang dapat menerbitkan sertifikat."),
         ("PKS berakhir ≤ 60 hari", counts["segera_berakhir"], mitra.DEFINITIONS["pks"]),
         ("PKS lewat, mitra masih aktif", counts["sudah_berakhir"], mitra.DEFINITIONS["pks"]))):
-    column.metric(label, fmt.number(value), help=help_text)
+    metric(column, label, fmt.number(value), help=help_text)
 
 st.subheader("Kartu skor mitra")
 st.dataframe(charts.scorecard_table(card), hide_index=True, width="stretch", key="mitra-kartu-skor",

@@ -5,7 +5,7 @@ import streamlit as st
 
 from analytics import charts, format as fmt, ringkasan
 from analytics.viewer import figures_scope, left_out
-from ui import PLOTLY_CONFIG, audit_view_once, cached, context, download, guard
+from ui import PLOTLY_CONFIG, audit_view_once, cached, context, download, guard, metric
 
 PAGE = "Ringkasan"
 guard("ringkasan")
@@ -20,9 +20,9 @@ scope = figures_scope(ctx.filters, ctx.viewer)  # a PK: figures reach beyond the
 for row in (kpis[:4], kpis[4:]):
     for column, kpi in zip(st.columns(4), row):
         unchanged = kpi.delta.startswith("±")  # no arrow, no colour for no change
-        column.metric(kpi.label, kpi.shown, kpi.delta or None, help=kpi.definition,
-                      delta_color="off" if unchanged else "inverse" if kpi.key == "pencabutan" else "normal",
-                      delta_arrow="off" if unchanged else "auto", delta_description=kpi.compared)
+        metric(column, kpi.label, kpi.shown, kpi.delta or None, help=kpi.definition,
+               delta_color="off" if unchanged else "inverse" if kpi.key == "pencabutan" else "normal",
+               delta_arrow="off" if unchanged else "auto", delta_description=kpi.compared)
 if ctx.viewer.suppressed:
     st.caption("Angka 1–9 orang ditampilkan sebagai «<10» (aturan bilangan kecil), begitu pula persentase "
                "yang dihitung darinya.")

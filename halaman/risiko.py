@@ -6,7 +6,7 @@ import streamlit as st
 
 from analytics import charts_risiko as charts, format as fmt, risk
 from analytics.viewer import caseload, figures_scope, left_out
-from ui import PLOTLY_CONFIG, audit_view_once, cached, chart, context, download, guard
+from ui import PLOTLY_CONFIG, audit_view_once, cached, chart, context, download, guard, metric
 
 PAGE = "Risiko"
 CLIENTS = ("klien",)
@@ -97,7 +97,7 @@ own = caseload(ctx.filters, ctx.viewer)
 excluded = left_out(ctx.filters, ctx.viewer)
 tiles = counts if own is None else model(risk.signal_counts)(own, ctx.viewer, horizon, revocations, stale_ok=True)
 for column, row in zip(st.columns(len(tiles)), tiles.itertuples()):
-    column.metric(row.label, "–" if excluded else fmt.number(row.klien))
+    metric(column, row.label, "–" if excluded else fmt.number(row.klien))
 office_counts = "; ".join(f"{row.label.lower()} {fmt.number(row.klien)}" for row in counts.itertuples()) + ". "
 if excluded:
     mine = model(risk.signal_counts)(caseload(replace(ctx.filters, pk_nip=()), ctx.viewer), ctx.viewer, horizon,
@@ -167,13 +167,13 @@ with st.expander("Fitur yang dipakai"):
 if validation.ok:
     card = report["scorecard"]
     metrics = st.columns(4)
-    metrics[0].metric("AUC (validasi silang 5 lipatan)", fmt.number(report["auc"], 3),
-                      help=f"Interval 95% bootstrap: {risk.interval_text(report['auc'], report['auc_ci'])}")
-    metrics[1].metric("Skor Brier", fmt.number(report["brier"], 3),
-                      help=f"Interval 95%: {risk.interval_text(report['brier'], report['brier_ci'])}")
-    metrics[2].metric("ECE (10 bin)", fmt.number(report["ece"], 3), help=terms["ece"])
-    metrics[3].metric("Kasus / kegagalan", f"{fmt.number(report['n'])} / {fmt.number(report['events'])}",
-                      help=f"Tingkat dasar {fmt.percent(report['base_rate'])}")
+    metric(metrics[0], "AUC (validasi silang 5 lipatan)", fmt.number(report["auc"], 3),
+           help=f"Interval 95% bootstrap: {risk.interval_text(report['auc'], report['auc_ci'])}")
+    metric(metrics[1], "Skor Brier", fmt.number(report["brier"], 3),
+           help=f"Interval 95%: {risk.interval_text(report['brier'], report['brier_ci'])}")
+    metric(metrics[2], "ECE (10 bin)", fmt.number(report["ece"], 3), help=terms["ece"])
+    metric(metrics[3], "Kasus / kegagalan", f"{fmt.number(report['n'])} / {fmt.number(report['events'])}",
+           help=f"Tingkat dasar {fmt.percent(report['base_rate'])}")
     lines = [f"- **Model:** AUC {risk.interval_text(report['auc'], report['auc_ci'])}; Brier "
              f"{risk.interval_text(report['brier'], report['brier_ci'])}; ECE "
              f"{risk.interval_text(report['ece'], report['ece_ci'])} (interval 95% bootstrap "

@@ -191,15 +191,31 @@ def test_cost_per_participant_and_per_attended_hour(budget_db):
 def test_kanwil_does_not_see_a_cost_per_participant_built_on_fewer_than_ten(budget_db):
     hidden = {**COST_P01, "peserta": None, "biaya_per_peserta": None, "disembunyikan": True}
     costs = anggaran.cost_per_participant(PERIOD, 2024, KANWIL, budget_db)
-    _same(costs, [hidden, COST_P02])
+    _same(costs, [COST_P02, hidden])  # a hidden cost is last, so its place tells nothing of its size
     shown = anggaran.display_table(costs, {"program": "Program", "peserta": "Peserta",
                                            "biaya_per_peserta": "Biaya per peserta"},
                                    money=("biaya_per_peserta",), counts=("peserta",),
                                    hidden_with_count=("biaya_per_peserta",))
     assert shown.to_dict("records") == [
-        {"Program": P01, "Peserta": "<10", "Biaya per peserta": "disembunyikan"},
-        {"Program": P02, "Peserta": "10", "Biaya per peserta": "Rp200.000"}]
+        {"Program": P02, "Peserta": "10", "Biaya per peserta": "Rp200.000"},
+        {"Program": P01, "Peserta": "<10", "Biaya per peserta": "disembunyikan"}]
     assert "2.333.333" not in shown.to_string()
+
+
+def test_costs_per_participant_come_largest_first_and_runs_without_participants_last(monkeypatch):
+    """The query gives runs in code order; the chart, its table and its download read largest cost first."""
+    raw = pd.DataFrame({"kode_bapas": ["BAPAS-BDL"] * 4, "kode_program": ["P01", "P02", "P03", "P04"],
+                        "nama_program": ["Las", "Menjahit", "Rohani", "Hidroponik"],
+                        "realisasi": [2_000_000, 9_000_000, 1_000_000, 5_000_000], "peserta": [20, 30, 0, 10],
+                        "jam_hadir": [40.0, 60.0, 0.0, 20.0], "transport_honor": [0] * 4, "konsumsi_bahan": [0] * 4})
+    monkeypatch.setattr(anggaran.db, "frame", lambda *args, **kwargs: raw.copy())
+    costs = anggaran.cost_per_participant(PERIOD, 2024, KEPALA)
+    assert costs[["kode_program", "biaya_per_peserta"]].astype(object).where(costs.notna(), None).to_dict(
+        "records") == [{"kode_program": "P04", "biaya_per_peserta": 500_000.0},
+                       {"kode_program": "P02", "biaya_per_peserta": 300_000.0},
+                       {"kode_program": "P01", "biaya_per_peserta": 100_000.0},
+                       {"kode_program": "P03", "biaya_per_peserta": None}]
+    assert list(costs.index) == [0, 1, 2, 3]
 
 
 def test_budget_lines_of_an_account_with_their_source_rows(budget_db):
@@ -246,6 +262,20 @@ def _cost_table(at: AppTest) -> pd.DataFrame:
     return table
 
 
+def _metric_containers(at: AppTest) -> list[tuple[str, str]]:
+    """(container key, value) of each key figure in a container of ui.metric's."""
+    found = []
+
+    def walk(node) -> None:
+        for child in getattr(node, "children", {}).values():
+            if type(child).__name__ == "Block" and "-angka-" in child.proto.id:
+                [figure] = [c for c in child.children.values() if type(c).__name__ == "Metric"]
+                found.append((child.proto.id.split("-angka-")[1], figure.value))
+            walk(child)
+    walk(at._tree)
+    return found
+
+
 def test_page_for_kepala(budget_db):
     at = _page("kepala", budget_db)
     assert not at.exception and not at.error
@@ -254,6 +284,10 @@ def test_page_for_kepala(budget_db):
     assert [(m.label, m.value) for m in at.metric] == [
         ("Pagu TA 2024", "Rp21.000.000"), ("Realisasi s.d. Feb 2024", "Rp10.900.000"), ("Serapan", "51,9%"),
         ("Rata-rata deviasi RPD", "11,0%")]
+    # each in a container named for its value's length, which app.py's CSS shrinks to fit a narrow column
+    assert _metric_containers(at) == [
+        ("12-pagu-ta-2024", "Rp21.000.000"), ("12-realisasi-s-d-feb-2024", "Rp10.900.000"), ("5-serapan", "51,9%"),
+        ("5-rata-rata-deviasi-rpd", "11,0%")]
     assert _chart_titles(at) == TITLES
     assert [w.value for w in at.warning] == [
         "Realisasi melebihi pagu pada akun: 524113 Perjalanan Dinas Dalam Kota. Periksa rinciannya di bawah."]
@@ -274,9 +308,9 @@ def test_page_for_kanwil_hides_small_runs_but_keeps_budget_lines(budget_db):
     assert _chart_titles(at) == TITLES
     costs = _cost_table(at)
     assert costs[["Program", "Peserta", "Biaya per peserta"]].to_dict("records") == [
-        {"Program": P01, "Peserta": "<10", "Biaya per peserta": "disembunyikan"},
-        {"Program": P02, "Peserta": "10", "Biaya per peserta": "Rp200.000"}]
-    assert costs["Jam hadir"].tolist() == ["12", "20"]  # hours are not people: never hidden
+        {"Program": P02, "Peserta": "10", "Biaya per peserta": "Rp200.000"},
+        {"Program": P01, "Peserta": "<10", "Biaya per peserta": "disembunyikan"}]
+    assert costs["Jam hadir"].tolist() == ["20", "12"]  # hours are not people: never hidden
     cost_chart = json.loads(at.get("plotly_chart")[5].proto.spec)
     assert "2333333" not in json.dumps(cost_chart).replace(".", "") and "2.333.333" not in json.dumps(cost_chart)
     assert any("1–9 peserta" in c.value for c in at.caption)

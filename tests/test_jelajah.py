@@ -359,7 +359,7 @@ def test_charts_and_pivot_of_a_two_way_result(demo_db):
     ("anggaran", "rasio:serapan", [0.125, 0.9], "Serapan (realisasi ÷ pagu) (%)", {"ticksuffix": "%"},
      ["12,5%", "90,0%"]),
     ("anggaran", "jumlah:realisasi", [1_500_000_000, 250_000_000], "Jumlah realisasi (miliar rupiah)",
-     {"tickprefix": "Rp ", "ticksuffix": " M", "tickformat": ",~f"}, ["Rp1.500.000.000", "Rp250.000.000"]),
+     {"tickprefix": "Rp", "ticksuffix": " M", "tickformat": ",~f"}, ["Rp1.500.000.000", "Rp250.000.000"]),
 ])
 def test_chart_numbers_are_written_the_indonesian_way(name, key, values, title, axis, hover):
     by = jl.DEFAULT_BY[name][0]
@@ -438,6 +438,11 @@ def _rendered(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def _right_aligned(table) -> list[str]:
+    """The columns a table on the page aligns right (numbers, which reach it as Indonesian text)."""
+    return [name for name, config in json.loads(table.proto.columns).items() if config.get("alignment") == "right"]
+
+
 def test_page_for_analis_shows_pseudonyms_only(page, personal):
     spec = E("hambatan", by=("sumber_data", "tanggal:tahun"), measures=("baris", "klien"))
     at = page("analis", jl.to_query(spec))
@@ -469,12 +474,14 @@ def test_page_for_kepala_runs_an_example_and_lists_names(page, demo_db):
     assert at.selectbox(key="j_dataset").value == "klien"
     first = at.dataframe[1].value  # opens grouped by program integrasi, with its chart
     assert list(first.columns) == ["Program integrasi", "Jumlah baris"]
+    assert _right_aligned(at.dataframe[1]) == ["Jumlah baris"]  # numbers right, names left
     expected = query(demo_db, "select count(*) from klien group by program_integrasi order by 1")
     assert sorted(int(n.replace(".", "")) for n in first["Jumlah baris"]) == sorted(n for (n,) in expected)
     assert len(at.get("plotly_chart")) == 1
     at.multiselect(key="j_kelompok_klien").set_value(["status", "jenis_kelamin"]).run()
     assert not at.exception
     assert at.dataframe[2].value.index.name == "Status"  # the pivot
+    assert _right_aligned(at.dataframe[2]) == list(at.dataframe[2].value.columns)  # every cell a number
     assert len(at.get("plotly_chart")) == 1
     at.selectbox(key="j_sql_contoh").set_value("Klien aktif per program integrasi").run()
     assert at.text_area(key="j_sql_teks").value == sb.EXAMPLES["Klien aktif per program integrasi"]
@@ -486,6 +493,7 @@ def test_page_for_kepala_runs_an_example_and_lists_names(page, demo_db):
           and (k.tanggal_akhir_efektif is null or k.tanggal_akhir_efektif >= d.tanggal_data)
         group by 1 order by 2 desc""")
     shown = at.dataframe[3].value
+    assert _right_aligned(at.dataframe[3]) == [shown.columns[1]]  # the count, not the program
     assert sorted(shown.itertuples(index=False, name=None)) == sorted(
         (p, jl.measure_format("klien", "baris")(n)) for p, n in expected)  # equal counts may come in either order
     assert "Nama" in at.dataframe[4].value["Label"].tolist()  # kepala's klien table lists names (SQL tab)

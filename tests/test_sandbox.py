@@ -323,6 +323,9 @@ def test_results_are_shown_in_indonesian():
         {"tahun_anggaran": "2025", "realisasi": "1.234.567", "ada": "Ya", "tanggal": "28 Nov 2026",
          "kode_akun": "521211"},
         {"tahun_anggaran": "–", "realisasi": "2,50", "ada": "Tidak", "tanggal": "–", "kode_akun": "524113"}]
+    # shown as text, so the page aligns the numbers right itself: amounts, not years, codes or Ya/Tidak
+    assert sb.number_columns(frame) == ["realisasi"]
+    assert sb.number_columns(pd.DataFrame({"n": [None, None], "kode_akun": [521211, 524113]})) == []
 
 
 def test_decimal_results_are_shown_in_indonesian(demo_db):
@@ -332,6 +335,7 @@ def test_decimal_results_are_shown_in_indonesian(demo_db):
     total = query(demo_db, "select sum(realisasi) from anggaran")[0][0]
     assert sb.display(result.frame).to_dict("records") == [
         {"x": "1,50", "r": f"{int(total):,}".replace(",", "."), "tahun": "2026"}]
+    assert sb.number_columns(result.frame) == ["x", "r"]
 
 
 @pytest.mark.parametrize("sql, kind", [

@@ -37,7 +37,7 @@ def _widget_texts_css() -> str:
     tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
     names = {}
     for node in tree.body:  # the module's plain string constants, in order (the CSS is built from some of them)
-        if isinstance(node, ast.Assign) and isinstance(node.value, (ast.Constant, ast.JoinedStr)):
+        if isinstance(node, ast.Assign) and isinstance(node.value, (ast.Constant, ast.JoinedStr, ast.BinOp)):
             try:
                 exec(compile(ast.Module([node], []), "app.py", "exec"), names)  # noqa: S102 (strings only)
             except NameError:
@@ -84,6 +84,39 @@ def test_input_hints_stop_button_and_menu_are_indonesian():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         assert not [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Call)
                     and any(k.arg == "max_chars" for k in n.keywords)], path.name
+
+
+def _font_size(rules: dict[str, str], characters: int) -> str:
+    [body] = [body for sel, body in rules.items()
+              if f'[class*="st-key-angka-{characters}-"] [data-testid="stMetricValue"]' in sel]
+    return re.fullmatch(r"font-size: (.*);", body).group(1)
+
+
+def test_a_key_figure_shrinks_to_fit_its_column_never_cut_nor_broken():
+    """«Rp322.…» at 1000 pixels: a value of N characters (ui.metric's container «angka-N-…») takes the size at which
+    N half-em characters fill its column, 2.25rem (Streamlit's own) where there is room; nothing wraps it."""
+    css = _widget_texts_css()
+    rules = _rules(css)
+    assert rules['[class*="st-key-angka-"]'] == "container-type: inline-size;"
+    for n in (5, 13, 16, 22):
+        low, fill, high = re.fullmatch(r"clamp\((.*), (.*)cqi, (.*)\)", _font_size(rules, n)).groups()
+        assert (low, high) == ("1rem", "2.25rem")
+        assert float(fill) * (0.5 * n) < 100  # N characters of half an em fit in the column's width
+    assert float(re.search(r"([\d.]+)cqi", _font_size(rules, 13)).group(1)) < 16  # Rp322.000.000 at 150 px: 23 px
+    assert "word-break: break-all" not in css and "overflow-wrap: anywhere" not in css
+    # every key figure of every page goes through ui.metric
+    for path in SOURCES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        assert not [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Call)
+                    and isinstance(n.func, ast.Attribute) and n.func.attr == "metric"], path.name
+
+
+def test_the_note_beside_a_change_breaks_between_words():
+    """«dibanding s.d. November 2025» broke as «diban/ding» in a narrow column: it takes a line of its own instead."""
+    rules = _rules(_widget_texts_css())
+    row = 'div:has(> [data-testid="stMetricDelta"] + [data-testid="stMetricDeltaDescription"])'
+    assert rules[row] == "flex-wrap: wrap;"
+    assert rules['[data-testid="stMetricDeltaDescription"] p'] == "overflow-wrap: normal; word-break: normal;"
 
 
 @pytest.mark.parametrize("label, text", [("Show/hide columns", "Tampilkan/sembunyikan kolom"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,6 +104,13 @@ def download(frame: pd.DataFrame, name: str, page: str, person_level: bool = Fal
     row.download_button("Unduh XLSX", to_xlsx(frame), file_name=f"{name}.xlsx",
                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         key=f"unduh-xlsx-{page}-{name}", on_click=audit, args=("UNDUH", page, len(frame), note))
+
+
+def metric(column, label: str, value: str, *args, **kwargs) -> None:
+    """st.metric in a container named for its value's length: app.py's CSS shrinks a long value to fit its column."""
+    name = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+    with column.container(key=f"angka-{len(value)}-{name}"):
+        st.metric(label, value, *args, **kwargs)
 
 
 def chart(figure, frame: pd.DataFrame, name: str, page: str, caption: str, kinds: tuple[str, ...]) -> None:
