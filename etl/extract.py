@@ -144,6 +144,32 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
+_SCANS: dict[tuple, dict[str, Future]] = {}  # scans started ahead (start_scans), by file and its size and time
+
+
+def _scan_key(path: Path) -> tuple | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return str(path.resolve()), stat.st_size, stat.st_mtime_ns
+
+
+def start_scans(paths: list[Path]) -> None:
+    """Start the sheet scans (_xlsx_extent_checks) of the workbooks a load will read, so that a later file's are done
+    while an earlier one is read; read_grids takes them, forget_scans drops those not taken."""
+    for path in paths:
+        path = Path(path)
+        if path.suffix.lower() in (".xlsx", ".xlsm") and (key := _scan_key(path)) and key not in _SCANS:
+            _SCANS[key] = _xlsx_extent_checks(path)
+
+
+def forget_scans(paths: list[Path]) -> None:
+    for path in paths:
+        if key := _scan_key(Path(path)):
+            _SCANS.pop(key, None)
+
+
 def _xlsx_extent_checks(path: Path) -> dict[str, Future]:
     """Sheet name → its (rows, columns) used, read from the xlsx parts on the background threads, one sheet each.
 
@@ -195,9 +221,8 @@ def _part_extent(z: zipfile.ZipFile, part: str) -> tuple[int, int, bool]:
             if first and (m := _DIMENSION.search(data[:4096])) and (m.group(4) or m.group(2)):
                 letters, digits = (m.group(3), m.group(4)) if m.group(4) else (m.group(1), m.group(2))
                 rows, cols = int(digits), _column_number(letters or b"A")
-                longer = re.compile(rb'r="(?:[A-Z]{%d,}|[A-Z]{1,3}\d{%d,})' % (len(letters or b"A") + 1,
-                                                                               len(digits) + 1))
-            if longer is None or longer.search(data):
+                longer = (len(letters or b"A"), len(digits))
+            if longer is None or _has_longer_ref(data, *longer):
                 rows, cols = _cells_extent(data, rows, cols)
     if longer is not None:  # cells not searched have the dimension's lengths: at most this far
         height = min(10 ** len(str(rows)) - 1, 1_048_576)
@@ -209,6 +234,35 @@ def _part_extent(z: zipfile.ZipFile, part: str) -> tuple[int, int, bool]:
                     rows, cols = _cells_extent(tail + chunk, rows, cols)
                     tail = chunk[-64:]
     return rows, cols, has_error
+
+
+def _has_longer_ref(data: bytes, letters: int, digits: int) -> bool:
+    """Whether a cell reference (r="…") in `data` has more column letters or more row digits than the dimension's.
+
+    Done with numpy rather than a regular expression: numpy lets go of the GIL, so the search, on a background
+    thread, does not hold up the sheet calamine is turning into Python rows at the same time.
+    """
+    a = np.frombuffer(data, dtype=np.uint8)
+    end = len(a) - (letters + digits + 2)  # a reference cut at the end is seen whole in the next stretch
+    if end <= 3:
+        return False
+    at = np.flatnonzero((a[:end - 3] == 0x72) & (a[1:end - 2] == 0x3D) & (a[2:end - 1] == 0x22)) + 3  # r="
+
+    def letter(j):
+        c = a[at + j]
+        return (c >= 0x41) & (c <= 0x5A)
+
+    def digit(j):
+        c = a[at + j]
+        return (c >= 0x30) & (c <= 0x39)
+
+    more_letters = np.logical_and.reduce([letter(j) for j in range(letters + 1)])
+    if more_letters.any():
+        return True
+    for k in range(1, letters + 1):  # k letters, then more digits than the dimension's row
+        if np.logical_and.reduce([letter(j) for j in range(k)] + [digit(k + j) for j in range(digits + 1)]).any():
+            return True
+    return False
 
 
 def _cells_extent(data: bytes, rows: int, cols: int) -> tuple[int, int]:
@@ -273,7 +327,8 @@ def _sheet_error_cells(path: Path, part: str) -> list[tuple[int, int, str]]:
 def _read_excel(path: Path) -> list[Grid]:
     from python_calamine import CalamineWorkbook
 
-    checks = _xlsx_extent_checks(path) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
+    checks = ((_SCANS.pop(_scan_key(path), None) or _xlsx_extent_checks(path))
+              if path.suffix.lower() in (".xlsx", ".xlsm") else {})
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every unreadable file

@@ -550,9 +550,13 @@ def _loaded_before(con: duckdb.DuckDBPyConnection, plans: list[FilePlan]) -> dic
 
 def _plans(paths, kind, say: Progress) -> list[FilePlan]:
     plans = []
-    for i, path in enumerate(paths):
-        say(f"Membaca {Path(path).name}", 0.4 * i / max(len(paths), 1))
-        plans.append(plan_file(Path(path), kind))
+    extract.start_scans(paths)  # every workbook's size check runs ahead, while the ones before it are read
+    try:
+        for i, path in enumerate(paths):
+            say(f"Membaca {Path(path).name}", 0.4 * i / max(len(paths), 1))
+            plans.append(plan_file(Path(path), kind))
+    finally:
+        extract.forget_scans(paths)
     return plans
 
 

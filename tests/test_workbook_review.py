@@ -3,6 +3,7 @@ import json
 import zipfile
 
 import openpyxl
+import pytest
 
 from etl.load import load_files
 from tests.builders import workbook
@@ -81,7 +82,8 @@ def _with_far_cell(source, target, cell="XFD1048576"):
 
 
 def test_a_far_cell_beyond_a_lying_dimension_is_refused_not_a_crash(tmp_path, db):
-    good = _plain_book(tmp_path / "asli.xlsx", [["No. Register", "Nama", "Tgl Mulai"], ["DIM-001", "Ani", "01/01/2024"]])
+    good = _plain_book(tmp_path / "asli.xlsx",
+                       [["No. Register", "Nama", "Tgl Mulai"], ["DIM-001", "Ani", "01/01/2024"]])
     load_files([good], db)
     path = _with_far_cell(good, tmp_path / "dimensi-bohong.xlsx")
     done = run_cli("load", path, "--db", db, "--json")
@@ -94,7 +96,8 @@ def test_a_far_cell_beyond_a_lying_dimension_is_refused_not_a_crash(tmp_path, db
 
 
 def test_a_near_cell_beyond_a_lying_dimension_still_loads(tmp_path, db):
-    good = _plain_book(tmp_path / "asli.xlsx", [["No. Register", "Nama", "Tgl Mulai"], ["DIM-001", "Ani", "01/01/2024"]])
+    good = _plain_book(tmp_path / "asli.xlsx",
+                       [["No. Register", "Nama", "Tgl Mulai"], ["DIM-001", "Ani", "01/01/2024"]])
     path = _with_far_cell(good, tmp_path / "dimensi-kurang.xlsx", cell="E40")
     [entry] = _report([path], db)
     assert (entry["status"], entry["rows_read"], entry["rows_loaded"], entry["errors"]) == ("loaded", 1, 1, [])
@@ -111,3 +114,19 @@ def test_a_register_with_a_zero_width_space_is_the_register_a_person_sees(tmp_pa
     entries = _report([klien, hadir], db)
     assert [(e["rows_loaded"], e["errors"]) for e in entries] == [(2, []), (2, [])]
     assert query(db, "select no_register from klien order by 1") == [("ZW-001",), ("ZW-002",)]
+
+
+@pytest.mark.parametrize("letters, digits", [(1, 1), (1, 5), (2, 4), (3, 7)])
+def test_the_search_for_a_reference_past_the_dimension_agrees_with_its_pattern(letters, digits):
+    """extract._has_longer_ref (numpy, off the GIL) finds exactly what the pattern r="[A-Z]{L+1,}|[A-Z]{1,3}\\d{D+1,}
+    finds, whatever surrounds the reference."""
+    import random
+    import re
+    from etl import extract
+    pattern = re.compile(rb'r="(?:[A-Z]{%d,}|[A-Z]{1,3}\d{%d,})' % (letters + 1, digits + 1))
+    rng = random.Random(letters * 10 + digits)
+    for _ in range(400):
+        ref = ("".join(rng.choice("ABCXYZ") for _ in range(rng.randint(1, 4)))
+               + str(rng.randint(1, 10 ** rng.randint(1, 8))))
+        data = f'<row r="{rng.randint(1, 99)}"><c r="A1" s="2"/><c r="{ref}" t="s"><v>7</v></c></row></sheetData>'
+        assert extract._has_longer_ref(data.encode(), letters, digits) == bool(pattern.search(data.encode())), ref
