@@ -83,6 +83,17 @@ def client_condition(alias: str = "k") -> str:
             f"and (len($pk_nip) = 0 or list_contains($pk_nip, {alias}.pk_nip))")
 
 
+def recorded_months(start: str = "$mulai") -> str:
+    """SQL: (kode_bapas, bulan) of the months from `start` (a bound parameter) to $akhir that an office's attendance
+    records cover (at least one row of any activity). Participation counts a month only where they do: in an office
+    that records no attendance, a client without an attendance row is unknown, not a non-participant."""
+    return f"""
+        select distinct kode_bapas, date_trunc('month', tanggal)::date as bulan
+        from kehadiran
+        where tanggal between date_trunc('month', {start}) and $akhir
+          and (len($kode_bapas) = 0 or list_contains($kode_bapas, kode_bapas))"""
+
+
 def to_query(filters: Filters, preset: str) -> dict[str, str]:
     """The filters as URL query parameters (a shared link reproduces the view)."""
     out = {"periode": preset}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import db, format as fmt, people
-from analytics.filters import Filters, add_months, client_condition
+from analytics.filters import Filters, add_months, client_condition, recorded_months
 from analytics.privacy import HIDDEN_COL, SMALL, is_small, suppress_long
 from analytics.viewer import Viewer
 
@@ -35,7 +35,7 @@ DOSE_BOUNDS = (0, 2, 4, 8, 16, 32, 64)
 DEFINITIONS = {
     "partisipasi": "Klien aktif pada bulan itu yang hadir (HADIR/TERLAMBAT) ≥ 1 kali pada kegiatan jenis itu ÷ "
                    "klien aktif pada bulan itu. «Semua kegiatan» = ikut kegiatan apa pun selain wajib lapor dan "
-                   "kunjungan rumah.",
+                   "kunjungan rumah. Hanya kantor yang mencatat kehadiran pada bulan itu yang dihitung.",
     "wajib_lapor": "Bagian dari semua wajib lapor terjadwal: tepat waktu (HADIR), terlambat, izin, tidak hadir.",
     "dosis": "Jumlah durasi (jam) kegiatan selain wajib lapor dan kunjungan rumah yang dihadiri (HADIR/TERLAMBAT) "
              "per klien yang ikut, selama periode.",
@@ -108,9 +108,11 @@ def participation_by_month(filters: Filters, viewer: Viewer, db_path: Path | Non
     dari, akhir = trend_window(filters)
     frame = db.frame(f"""
         with fk as ({_CLIENTS}),
+        recorded as ({recorded_months("$dari")}),
         active as (
             select b.bulan, count(*) as klien_aktif
             from klien_bulan b join fk using (kode_bapas, no_register)
+            join recorded r on r.kode_bapas = b.kode_bapas and r.bulan = b.bulan
             where b.bulan between $dari and $akhir
             group by 1),
         took as (

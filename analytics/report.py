@@ -1712,7 +1712,7 @@ def _pdf_table(fig, text, block: Block, table: Table) -> None:
 
 def _pdf_chart(fig, block: Block, spec: Chart) -> None:
     import numpy as np
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
     tr_h = lambda y: (H - y) / H  # noqa: E731 - inches from the top → figure fraction
     if not _any_value(spec):
         fig.text((block.x + INSET) / W, tr_h(block.y + INSET / 2), spec.title, fontsize=13, fontweight="bold",
@@ -1787,6 +1787,11 @@ def _pdf_chart(fig, block: Block, spec: Chart) -> None:
             ax.set_xticks(positions, spec.categories, fontsize=size)
     value_axis = ax.xaxis if horizontal else ax.yaxis
     value_axis.set_major_formatter(FuncFormatter(formatter))
+    if spec.value_kind == "count":  # whole numbers only; all zero: an axis to 1, not five ticks all reading 0
+        value_axis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+        low, high = (ax.get_xlim if horizontal else ax.get_ylim)()
+        if high < 1:
+            (ax.set_xlim if horizontal else ax.set_ylim)(low, 1)
     (ax.set_xlabel if horizontal else ax.set_ylabel)(spec.value_title, fontsize=size, color=GREY)
     ax.tick_params(labelsize=size)
     ax.grid(axis="x" if horizontal else "y", color="#E0E0E0", linewidth=0.8)

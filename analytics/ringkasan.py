@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import db, format as fmt, hambatan
-from analytics.filters import Filters, client_condition
+from analytics.filters import Filters, client_condition, recorded_months
 from analytics.privacy import SMALL, is_small
 from analytics.viewer import Viewer, identity_columns, person_scope
 from etl import spec
@@ -21,7 +21,8 @@ DEFINITIONS = {
     "kepatuhan": "Kepatuhan wajib lapor: baris WAJIB_LAPOR yang HADIR atau TERLAMBAT ÷ semua baris WAJIB_LAPOR "
                  "dalam periode; tepat waktu = HADIR saja.",
     "partisipasi": "Partisipasi program: klien aktif dengan ≥ 1 kehadiran (HADIR/TERLAMBAT) pada kegiatan selain "
-                   "wajib lapor dan kunjungan rumah dalam periode ÷ klien aktif dalam periode.",
+                   "wajib lapor dan kunjungan rumah dalam periode ÷ klien aktif dalam periode; hanya bulan yang "
+                   "tercakup catatan kehadiran kantornya (kantor tanpa catatan kehadiran tidak dihitung sebagai 0).",
     "sejahtera": "Kesejahteraan: klien yang mengakhiri bimbingan dalam periode (SELESAI, DICABUT, BURON; "
                  "MENINGGAL dan PINDAH tidak dihitung) dengan status pekerjaan BEKERJA atau USAHA_MANDIRI ÷ "
                  "semua klien itu.",
@@ -62,12 +63,14 @@ where w.bulan between date_trunc('month', $mulai) and $akhir
 """
 
 _PARTICIPATION = f"""
-with fk as ({_CLIENTS})
+with fk as ({_CLIENTS}),
+recorded as ({recorded_months()})
 select
     count(distinct p.kode_bapas || '|' || p.no_register) as klien_aktif_periode,
     count(distinct p.kode_bapas || '|' || p.no_register) filter (where p.ikut_program) as klien_ikut
 from partisipasi_bulanan p
 join fk on fk.kode_bapas = p.kode_bapas and fk.no_register = p.no_register
+join recorded r on r.kode_bapas = p.kode_bapas and r.bulan = p.bulan
 where p.bulan between date_trunc('month', $mulai) and $akhir
 """
 

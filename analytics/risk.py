@@ -1486,10 +1486,15 @@ program as (
     where jenis_kegiatan not in ('WAJIB_LAPOR', 'KUNJUNGAN_RUMAH') and status_hadir in ('HADIR', 'TERLAMBAT')
       and tanggal <= $hari
     group by all
+),
+recorded as (  -- offices with attendance records in the last 90 days: only there is "no activity" known
+    select distinct kode_bapas from kehadiran where tanggal between $hari - to_days(""" + str(NO_PROGRAM_DAYS) + """)
+      and $hari
 )
 select k.kode_bapas as _kode_bapas, k.no_register as _no_register, {identity}, k.pk_nama,
        k.tanggal_mulai_bimbingan, k.tanggal_akhir_bimbingan, k.kategori_rri,
-       coalesce(m.mangkir_saat_ini, 0) as mangkir_saat_ini, p.program_terakhir
+       coalesce(m.mangkir_saat_ini, 0) as mangkir_saat_ini, p.program_terakhir,
+       k.kode_bapas in (select kode_bapas from recorded) as kehadiran_tercatat
 from fk k
 left join mangkir_beruntun m using (kode_bapas, no_register)
 left join program p using (kode_bapas, no_register)
@@ -1511,8 +1516,8 @@ def _active_signals(fit: Fit, frame: pd.DataFrame) -> pd.DataFrame:
     flags = {
         "MANGKIR": frame["mangkir_saat_ini"] >= 2,
         "RISIKO_TINGGI": frame["kategori_model"].eq("Tinggi"),
-        "TANPA_PROGRAM": under_long & (frame["program_terakhir"].isna()
-                                       | (frame["hari_tanpa_program"] > NO_PROGRAM_DAYS)),
+        "TANPA_PROGRAM": under_long & frame["kehadiran_tercatat"].astype(bool)
+                         & (frame["program_terakhir"].isna() | (frame["hari_tanpa_program"] > NO_PROGRAM_DAYS)),
         "SEGERA_BERAKHIR": frame["sisa_hari"].between(0, ENDING_DAYS),
     }
     for code, flag in flags.items():
