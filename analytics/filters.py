@@ -88,9 +88,9 @@ def recorded_months(start: str = "$mulai") -> str:
     records cover (at least one row of any activity). Participation counts a month only where they do: in an office
     that records no attendance, a client without an attendance row is unknown, not a non-participant."""
     return f"""
-        select distinct kode_bapas, date_trunc('month', tanggal)::date as bulan
-        from kehadiran
-        where tanggal between date_trunc('month', {start}) and $akhir
+        select kode_bapas, bulan
+        from bulan_tercatat
+        where bulan between date_trunc('month', {start}) and $akhir
           and (len($kode_bapas) = 0 or list_contains($kode_bapas, kode_bapas))"""
 
 

@@ -109,11 +109,14 @@ def participation_by_month(filters: Filters, viewer: Viewer, db_path: Path | Non
     frame = db.frame(f"""
         with fk as ({_CLIENTS}),
         recorded as ({recorded_months("$dari")}),
-        active as (
-            select b.bulan, count(*) as klien_aktif
+        per_office as (
+            select b.kode_bapas, b.bulan, count(*) as klien_aktif
             from klien_bulan b join fk using (kode_bapas, no_register)
-            join recorded r on r.kode_bapas = b.kode_bapas and r.bulan = b.bulan
             where b.bulan between $dari and $akhir
+            group by all),
+        active as (  -- counted per office first: the join with the covered months is then a small one
+            select o.bulan, sum(o.klien_aktif)::bigint as klien_aktif
+            from per_office o semi join recorded r on r.kode_bapas = o.kode_bapas and r.bulan = o.bulan
             group by 1),
         took as (
             select p.bulan, p.kelompok_kegiatan as kelompok, count(*) as peserta

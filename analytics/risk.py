@@ -1487,9 +1487,9 @@ program as (
       and tanggal <= $hari
     group by all
 ),
-recorded as (  -- offices with attendance records in the last 90 days: only there is "no activity" known
-    select distinct kode_bapas from kehadiran where tanggal between $hari - to_days(""" + str(NO_PROGRAM_DAYS) + """)
-      and $hari
+recorded as (  -- offices whose attendance records cover a month of the last 90 days: only there is "no activity"
+    select distinct kode_bapas from bulan_tercatat     -- known (the stored table of v_bulan_tercatat)
+    where bulan between date_trunc('month', $hari - to_days(""" + str(NO_PROGRAM_DAYS) + """)) and $hari
 )
 select k.kode_bapas as _kode_bapas, k.no_register as _no_register, {identity}, k.pk_nama,
        k.tanggal_mulai_bimbingan, k.tanggal_akhir_bimbingan, k.kategori_rri,

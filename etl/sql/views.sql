@@ -125,6 +125,12 @@ with spans as (
 select * from spans
 where akhir >= awal;
 
+-- one row per office and calendar month that its attendance records cover (at least one row of any activity):
+-- participation and «no activity» are judged only there (analytics.filters.recorded_months)
+create or replace view v_bulan_tercatat as
+select distinct kode_bapas, date_trunc('month', tanggal)::date as bulan
+from kehadiran;
+
 -- one row per client per calendar month in which the case was active (DATA.md §7 "Klien aktif")
 create or replace view v_klien_bulan as
 select kode_bapas, no_register, unnest(generate_series(awal, akhir, interval 1 month))::date as bulan
