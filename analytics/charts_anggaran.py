@@ -20,6 +20,7 @@ NEUTRAL_COLOUR = "#78909C"
 GENERAL_COLOUR = "#90A4AE"
 GROUP_COLOURS = {"porsi_transport_honor": "#5E35B1", "porsi_konsumsi_bahan": "#00897B", "porsi_lainnya": "#B0BEC5"}
 _CONFIG_HEIGHT = dict(base=150, per_row=38)
+_TITLE_PX, _LEGEND_ROW_PX = 50, 22  # px: the title line at the top; one row of legend entries under it
 
 
 def money_scale(largest) -> tuple[float, str, str]:
@@ -49,11 +50,18 @@ def nice_top(value: float, most: int = 8) -> tuple[float, float]:
     return min(fitting, key=lambda e: (e[0], abs(round(e[0] / e[1]) - 5)))
 
 
+def money_ticks(suffix: str) -> dict:
+    """Tick labels of a money axis in units of `suffix`: «Rp20 jt», and «Rp0» at zero (nothing has no unit)."""
+    # Plotly matches an alias against the label with its prefix and suffix
+    return dict(tickprefix="Rp", ticksuffix=suffix, tickformat=",~f",
+                labelalias={f"Rp0{suffix}": "Rp0"} if suffix else {})
+
+
 def _money_axis(largest, title: str, room: float = 1.0, most: int = 8) -> tuple[dict, float]:
     """A money axis from 0 to a labelled tick past the longest bar (× room, for text beside the bars)."""
     divisor, suffix, words = money_scale(largest)
     top, step = nice_top(_number(largest) / divisor * room, most)
-    return dict(title=f"{title} ({words})", tickprefix="Rp", ticksuffix=suffix, tickformat=",~f",
+    return dict(title=f"{title} ({words})", **money_ticks(suffix),
                 range=[0, top], dtick=step, tick0=0, ticklabeloverflow="allow"), divisor
 
 
@@ -313,9 +321,17 @@ def program_cost_composition(frame: pd.DataFrame) -> go.Figure:
                        text=[("" if pd.isna(v) or v < 0.05 else fmt.percent(v, 0)) for v in shares],
                        textposition="inside", insidetextanchor="middle", customdata=frame["program"],
                        hovertemplate="%{customdata}<br>" + label + ": %{x:.1f}%<extra></extra>")
-    figure.update_layout(template="bapas", title="Komposisi belanja tiap program menurut kelompok akun",
-                         barmode="stack", height=_height(len(frame)), legend=dict(traceorder="normal"),
-                         margin_r=END_LABEL_MARGIN, xaxis=dict(title="% dari realisasi program", ticksuffix="%",
-                                                               range=[0, 100.5], dtick=20, ticklabeloverflow="allow"),
+    # the legend hangs under the title with room for one entry per row, the most it wraps to on a narrow chart:
+    # above the plot (the template's y=1.02) its rows grew up into the title at 1000 px
+    legend_px = _LEGEND_ROW_PX * max(len(figure.data), 1)
+    height = _height(len(frame)) + legend_px
+    figure.update_layout(template="bapas", barmode="stack", height=height,
+                         title=dict(text="Komposisi belanja tiap program menurut kelompok akun", yref="container",
+                                    y=1, yanchor="top", pad_t=14),
+                         legend=dict(traceorder="normal", xref="container", x=0, yref="container",
+                                     y=1 - _TITLE_PX / height, yanchor="top"),
+                         margin=dict(t=_TITLE_PX + legend_px + 10, r=END_LABEL_MARGIN),
+                         xaxis=dict(title="% dari realisasi program", ticksuffix="%", range=[0, 100.5], dtick=20,
+                                    ticklabeloverflow="allow"),
                          yaxis=dict(title="Program", autorange="reversed", automargin=True))
     return figure

@@ -50,12 +50,12 @@ def percent(share, decimals: int = 1) -> str:
     return "–" if _missing(share) else number(share * 100, decimals) + "%"
 
 
-def points(delta, decimals: int = 1) -> str:
-    """A change of a share in percentage points: 0.032 → '+3,2 poin'."""
+def points(delta, decimals: int = 1, minus: str = "-") -> str:
+    """A change of a share in percentage points: 0.032 → '+3,2 poin'; on a slide minus=MINUS (−3,2 poin)."""
     if _missing(delta):
         return "–"
     rounded = round(delta * 100, decimals)
-    sign = "+" if rounded > 0 else ("-" if rounded < 0 else "±")  # ASCII minus: st.metric reads the sign
+    sign = "+" if rounded > 0 else (minus if rounded < 0 else "±")  # ASCII minus by default: st.metric reads the sign
     return f"{sign}{number(abs(rounded), decimals)} poin"
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import db, format as fmt
-from analytics.charts_anggaran import money_scale
+from analytics.charts_anggaran import money_scale, money_ticks
 from analytics.filters import program_label
 from analytics.viewer import PAGES, AccessDenied, Viewer, identity_columns
 
@@ -860,8 +860,7 @@ def _value_axis(values: pd.Series, formatter, label: str) -> tuple[float, str, d
     if formatter is fmt.rupiah:
         shown = [abs(float(v)) for v in values if not pd.isna(v)]
         divisor, suffix, words = money_scale(max(shown, default=0))
-        return 1 / divisor, f"{label} ({words})", {**axis, "tickprefix": "Rp", "ticksuffix": suffix,
-                                                   "tickformat": ",~f"}
+        return 1 / divisor, f"{label} ({words})", {**axis, **money_ticks(suffix)}
     return 1, label, axis
 
 

@@ -353,13 +353,19 @@ def kpi_sentence(kpi: ringkasan.Kpi, against: str, unit: str = "", label: str | 
     return count_sentence(label, kpi.value, kpi.previous, against, unit, hidden, previous_hidden)
 
 
-def year_change(kpi: ringkasan.Kpi, last_year: ringkasan.Kpi) -> str:
-    """The change against the same period last year, as shown: '+3,2 poin', '-12', '' where hidden/missing."""
+def year_change(kpi: ringkasan.Kpi, last_year: ringkasan.Kpi, minus: str = "-") -> str:
+    """The change against the same period last year: '+3,2 poin', '-12' (minus=fmt.MINUS: '−12'), '' where
+    hidden/missing."""
     if kpi.shown == SMALL or last_year.shown == SMALL or _missing(kpi.value) or _missing(last_year.value):
         return ""
     if kpi.kind == "share":
-        return fmt.points(kpi.value - last_year.value)
-    return fmt.change(kpi.value - last_year.value)
+        return fmt.points(kpi.value - last_year.value, minus=minus)
+    return fmt.change(kpi.value - last_year.value, minus=minus)
+
+
+def printed_change(text: str) -> str:
+    """A change formatted for st.metric ('-3', '-1,2 poin') as printed on a slide, with the dashboard's minus (−3)."""
+    return fmt.MINUS + text[1:] if text.startswith("-") else text
 
 
 def _pct(value) -> str:
@@ -461,7 +467,8 @@ class _Collector:
         self.kpis = _kpi_map(kpis)
         rows = []
         for kpi in kpis:
-            rows.append([kpi.label, kpi.shown, kpi.delta or "–", year_change(kpi, last_year[kpi.key]) or "–"])
+            rows.append([kpi.label, kpi.shown, printed_change(kpi.delta) or "–",
+                         year_change(kpi, last_year[kpi.key], minus=fmt.MINUS) or "–"])
         self.figures["angka_kunci"] = {k.key: {"label": k.label, "nilai": k.shown, "vs_sebelumnya": k.delta,
                                                "vs_tahun_lalu": year_change(k, last_year[k.key])} for k in kpis}
         table = Table(["Angka kunci", self.period, f"Perubahan vs {self.before}", f"Perubahan vs {self.year}"],
@@ -554,7 +561,8 @@ class _Collector:
         self.figures["kepatuhan"] = {"bulan": [str(pd.Timestamp(m).date()) for m in trend["bulan"]],
                                      "kepatuhan": on_time, "tepat_waktu": punctual}
         kpi = self.kpis["kepatuhan"]
-        tiles = Tiles([(f"Kepatuhan {self.period}", kpi.shown, f"{kpi.delta or '–'} vs {self.before}"),
+        tiles = Tiles([(f"Kepatuhan {self.period}", kpi.shown,
+                        f"{printed_change(kpi.delta) or '–'} vs {self.before}"),
                        ("Bulan terakhir", _pct(on_time[-1]) if on_time else "–",
                         months[-1] if months else "–"),
                        ("Tepat waktu, bulan terakhir", _pct(punctual[-1]) if punctual else "–",
@@ -890,9 +898,10 @@ class _Collector:
                 fall = moved.sort_values("selisih", ascending=True, kind="stable").iloc[0]
                 if rise["selisih"] > 0:
                     bullets.append(f"Kenaikan terbesar dibanding {self.before}: {rise['label']} "
-                                   f"({fmt.change(int(rise['selisih']))}).")
+                                   f"({fmt.change(int(rise['selisih']), minus=fmt.MINUS)}).")
                 if fall["selisih"] < 0:
-                    bullets.append(f"Penurunan terbesar: {fall['label']} ({fmt.change(int(fall['selisih']))}).")
+                    bullets.append(f"Penurunan terbesar: {fall['label']} "
+                                   f"({fmt.change(int(fall['selisih']), minus=fmt.MINUS)}).")
                 if rise["selisih"] <= 0 and fall["selisih"] >= 0:
                     bullets.append(f"Tidak ada kategori yang berubah dibanding {self.before}.")
             if body.empty:
@@ -907,11 +916,11 @@ class _Collector:
             table_rows = change[change["kategori"] != hambatan.TOTAL_KEY] if not change.empty else change
             for _, r in table_rows.head(MAX_ROWS).iterrows():
                 rows.append([r["label_singkat"], _count(r["sebelumnya"]), _count(r["sekarang"]),
-                             "–" if _missing(r["selisih"]) else fmt.change(int(r["selisih"]))])
+                             "–" if _missing(r["selisih"]) else fmt.change(int(r["selisih"]), minus=fmt.MINUS)])
             if not change.empty:
                 t = change[change["kategori"] == hambatan.TOTAL_KEY].iloc[0]
                 rows.append(["Jumlah", _count(t["sebelumnya"]), _count(t["sekarang"]),
-                             "–" if _missing(t["selisih"]) else fmt.change(int(t["selisih"]))])
+                             "–" if _missing(t["selisih"]) else fmt.change(int(t["selisih"]), minus=fmt.MINUS)])
             table = Table(["Kategori", self.before, self.period, "Selisih"], rows, [2.4, 1.25, 1.25, 0.9],
                           ["l", "r", "r", "r"])
             blocks = self._obstacle_layout(bullets, chart, table)

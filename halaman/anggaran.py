@@ -70,7 +70,8 @@ with st.expander("Rincian baris anggaran per akun"):
         column_config={"Bulan": st.column_config.TextColumn(width=85),
                        "Program": st.column_config.TextColumn(width=140),
                        "Uraian": st.column_config.TextColumn(width=170),
-                       **{c: st.column_config.TextColumn(width=102) for c in ("Pagu", "Rencana (RPD)", "Realisasi")},
+                       **{c: st.column_config.TextColumn(width=102, alignment="right")
+                          for c in ("Pagu", "Rencana (RPD)", "Realisasi")},
                        "Lebih pagu": st.column_config.TextColumn(width=80),
                        "Baris": st.column_config.NumberColumn(width=55, help="Nomor baris Excel asal")})
     st.caption("Baris anggaran seperti dimuat, dengan nomor baris Excel asalnya (berkas dan lembar ada di unduhan).")
@@ -129,11 +130,14 @@ if ctx.viewer.suppressed:
     caption += " Program dengan 1–9 peserta: jumlah peserta dan biaya per peserta disembunyikan («<10»)."
 chart(charts.cost_per_participant(costs), costs, f"biaya-per-peserta-{tahun}", PAGE, caption,
       ("anggaran", "program", "kehadiran"))
-st.dataframe(anggaran.display_table(costs, {
-    "program": "Program", "peserta": "Peserta", "jam_hadir": "Jam hadir", "realisasi": "Realisasi",
-    "biaya_per_peserta": "Biaya per peserta", "biaya_per_jam": "Biaya per jam hadir"},
-    money=("realisasi", "biaya_per_peserta", "biaya_per_jam"), numbers=("jam_hadir",), counts=("peserta",),
-    hidden_with_count=("biaya_per_peserta",)), hide_index=True, width="stretch")
+cost_columns = {"program": "Program", "peserta": "Peserta", "jam_hadir": "Jam hadir", "realisasi": "Realisasi",
+                "biaya_per_peserta": "Biaya per peserta", "biaya_per_jam": "Biaya per jam hadir"}
+money, hours, people = ("realisasi", "biaya_per_peserta", "biaya_per_jam"), ("jam_hadir",), ("peserta",)
+# numbers reach the table as Indonesian text: aligned right, as on Jelajah
+st.dataframe(anggaran.display_table(costs, cost_columns, money=money, numbers=hours, counts=people,
+                                    hidden_with_count=("biaya_per_peserta",)), hide_index=True, width="stretch",
+             column_config={cost_columns[c]: st.column_config.TextColumn(alignment="right")
+                            for c in (*people, *hours, *money)})
 chart(charts.program_cost_composition(costs), anggaran.cost_composition(costs),
       f"komposisi-belanja-program-{tahun}", PAGE,
       "Apa yang ditampilkan: bagian realisasi tiap program menurut kelompok akun — transport/honor narasumber "

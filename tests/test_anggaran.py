@@ -262,6 +262,11 @@ def _cost_table(at: AppTest) -> pd.DataFrame:
     return table
 
 
+def _right_aligned(table) -> list[str]:
+    """The columns a table on the page aligns right."""
+    return [name for name, config in json.loads(table.proto.columns).items() if config.get("alignment") == "right"]
+
+
 def _metric_containers(at: AppTest) -> list[tuple[str, str]]:
     """(container key, value) of each key figure in a container of ui.metric's."""
     found = []
@@ -300,6 +305,12 @@ def test_page_for_kepala(budget_db):
         {"Program": P02, "Peserta": "10", "Biaya per peserta": "Rp200.000", "Biaya per jam hadir": "Rp100.000"}]
     lines = [d.value for d in at.dataframe if "Uraian" in d.value.columns][0]
     assert lines["Uraian"].tolist()[:2] == ["Konsumsi bimbingan", "Konsumsi bimbingan"]  # first account: 521211
+    # numbers reach the tables as Indonesian text: aligned right, as on Jelajah; words stay left
+    [cost_table] = [d for d in at.dataframe if "Biaya per peserta" in d.value.columns]
+    assert _right_aligned(cost_table) == ["Peserta", "Jam hadir", "Realisasi", "Biaya per peserta",
+                                          "Biaya per jam hadir"]
+    [line_table] = [d for d in at.dataframe if "Uraian" in d.value.columns]
+    assert _right_aligned(line_table) == ["Pagu", "Rencana (RPD)", "Realisasi"]
 
 
 def test_page_for_kanwil_hides_small_runs_but_keeps_budget_lines(budget_db):

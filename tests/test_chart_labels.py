@@ -266,6 +266,23 @@ def test_cost_composition_names_only_the_groups_spent_on():
     assert list(figure.data[0].x) == [60.0, 100.0]
 
 
+def test_cost_composition_legend_hangs_between_title_and_plot_with_a_row_per_entry():
+    """At 1000 px the legend wrapped to three rows and ran up into the title: it now hangs under the title, with
+    room above the plot for each entry on a row of its own, the most it can wrap to however narrow the chart."""
+    figure = charts_anggaran.program_cost_composition(_costs().assign(porsi_lainnya=[0.1, 0.0, 0.0]))
+    layout, entries = figure.layout, len(figure.data)
+    assert entries == 3
+    assert (layout.title.yref, layout.title.y, layout.title.yanchor) == ("container", 1, "top")
+    assert (layout.legend.yref, layout.legend.yanchor, layout.legend.xref, layout.legend.x) == (
+        "container", "top", "container", 0)
+    legend_top = (1 - layout.legend.y) * layout.height  # px from the top of the chart
+    title_bottom = layout.title.pad.t + layout.template.layout.title.font.size * 1.3
+    assert legend_top >= title_bottom
+    assert layout.margin.t - legend_top >= entries * 15 * 1.3  # a 15 px entry per row, clear of the plot
+    plot_px = layout.height - layout.margin.t - layout.template.layout.margin.b
+    assert plot_px >= 38 * len(_costs())  # the bars keep their room: the chart grows by the legend
+
+
 @pytest.mark.parametrize("value, top, step", [
     (57.399, 60, 10), (107.0, 120, 20), (1.3349, 1.4, 0.2), (100, 100, 20), (3, 3, 0.5), (0, 1, 0.2), (263.9, 300, 50),
     (328, 350, 50),  # not 400: the chart keeps its bars wide
@@ -354,9 +371,18 @@ def test_money_is_written_without_a_space_on_axes_as_in_values():
     figures = [charts_anggaran.cost_per_participant(costs), charts_anggaran.spending_by_program(spending, 2026, 11),
                charts_anggaran.pagu_vs_realisasi(accounts, 2026, 11),
                charts_anggaran.monthly_plan_vs_realisation(_monthly([0.1]), 2026, 0.1)]
-    prefixes = [axis["tickprefix"] for f in figures for name, axis in f.layout.to_plotly_json().items()
-                if name.startswith(("xaxis", "yaxis")) and "tickprefix" in axis]
-    assert prefixes and set(prefixes) == {"Rp"}
+    axes = [axis for f in figures for name, axis in f.layout.to_plotly_json().items()
+            if name.startswith(("xaxis", "yaxis")) and "tickprefix" in axis]
+    assert axes and {axis["tickprefix"] for axis in axes} == {"Rp"}
+    # the zero tick reads «Rp0», not «Rp0 jt»; every other tick keeps its unit
+    assert all(axis["labelalias"] == {f"Rp0{axis['ticksuffix']}": "Rp0"} for axis in axes if axis["ticksuffix"])
+
+
+@pytest.mark.parametrize("suffix, alias", [(" jt", {"Rp0 jt": "Rp0"}), (" rb", {"Rp0 rb": "Rp0"}),
+                                           (" M", {"Rp0 M": "Rp0"}), ("", {})])
+def test_money_ticks_write_zero_without_a_unit(suffix, alias):
+    assert charts_anggaran.money_ticks(suffix) == dict(tickprefix="Rp", ticksuffix=suffix, tickformat=",~f",
+                                                        labelalias=alias)
 
 
 def _change(differences) -> pd.DataFrame:

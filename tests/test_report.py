@@ -280,13 +280,24 @@ def test_key_figures_table_and_pdf_text(pdf_pages, deck, demo_db):
     kpis = ringkasan.key_figures(FILTERS, KANWIL, demo_db)
     [table] = [s.table for s in deck.slides[1].shapes if s.has_table]
     rows = [[c.text for c in row.cells] for row in table.rows]
-    assert [r[:3] for r in rows[1:]] == [[k.label, k.shown, k.delta or "–"] for k in kpis]
+    assert [r[:3] for r in rows[1:]] == [[k.label, k.shown, report.printed_change(k.delta) or "–"] for k in kpis]
+    changes = [c for r in rows[1:] for c in r[2:]]
+    assert not any(c.startswith("-") for c in changes)  # the dashboard's minus (−3), not a hyphen
     page = " ".join(pdf_pages[1].split())
     for kpi in kpis:
         assert kpi.label in page and kpi.shown in page
+    assert all(c in page for c in changes if c.startswith(fmt.MINUS))
     budget = anggaran.year_summary(FILTERS, 2026, demo_db)
     budget_page = pdf_pages[TITLES.index("Anggaran: pagu dan realisasi")]
     assert fmt.rupiah(budget["pagu"]) in budget_page and fmt.percent(budget["serapan"]) in budget_page
+
+
+def test_changes_on_the_slides_use_the_dashboards_minus(deck):
+    """«(-3)» in a table or a bullet read unlike the dashboard's «(−3)»."""
+    texts = [c.text for slide in deck.slides for shape in slide.shapes if shape.has_table
+             for row in shape.table.rows for c in row.cells]
+    texts += [shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame]
+    assert texts and not [t for t in texts if re.search(r"(^|[\s(])-\d", t)]
 
 
 def test_narrative_sentences_follow_the_figures(pack, deck, pdf_pages, demo_db):
@@ -440,6 +451,24 @@ def test_kpi_sentence_and_year_change_respect_suppression():
     assert report.year_change(kpi(12, 0, "12", "+12", False), kpi(20, 0, "20", "", False)) == "-8"
     share = kpi(0.9, 0.8, "90,0%", "+10,0 poin", False, "share")
     assert report.year_change(share, kpi(0.85, None, "85,0%", "", False, "share")) == "+5,0 poin"
+
+
+@pytest.mark.parametrize("now, last_year, kind, expected", [
+    (12, 20, "count", "\u22128"), (0.8, 0.85, "share", "\u22125,0 poin"), (20, 12, "count", "+8"), (5, 5, "count", "±0"),
+])
+def test_year_change_on_a_slide_writes_a_fall_with_the_dashboards_minus(now, last_year, kind, expected):
+    """The slides read «(-3)» where the dashboard reads «(−3)»; the JSON of figures keeps the ASCII sign."""
+    def kpi(value):
+        return ringkasan.Kpi("x", "Pencabutan", value, None, str(value), "", kind, "", None, False)
+    assert report.year_change(kpi(now), kpi(last_year), minus=fmt.MINUS) == expected
+    assert report.year_change(kpi(now), kpi(last_year)) == expected.replace(fmt.MINUS, "-")
+
+
+@pytest.mark.parametrize("delta, printed", [
+    ("-3", "\u22123"), ("-1,2 poin", "\u22121,2 poin"), ("+3", "+3"), ("±0", "±0"), ("", ""), ("–", "–"),
+])
+def test_printed_change(delta, printed):
+    assert report.printed_change(delta) == printed
 
 
 # --- the target file ------------------------------------------------------------------------------------------
