@@ -44,6 +44,9 @@ if not trend.empty:
                f"saringan. Data s.d. {fmt.date(ctx.as_of)}.")
     download(trend[["bulan", "wajib", "hadir", "tepat_waktu", "izin", "tidak_hadir"]], "kepatuhan-wajib-lapor",
              PAGE)
+else:  # said, not left out: an office that keeps no attendance sheet would otherwise wonder where the chart went
+    st.info("Kepatuhan wajib lapor per bulan: belum ada wajib lapor tercatat dalam 12 bulan s.d. akhir periode untuk "
+            "klien sesuai saringan (data kehadiran belum dimuat?).")
 
 st.subheader("Hambatan terbanyak dalam periode")
 obstacles = cached(ringkasan.top_obstacles)(ctx.filters, ctx.viewer)

@@ -62,3 +62,21 @@ def test_no_activity_for_90_days_is_not_judged_where_nothing_is_recorded(kanwil)
     counts = risk.signal_counts(only_a, KEPALA, db_path=kanwil).set_index("sinyal")["klien"]
     assert counts["TANPA_PROGRAM"] == 6  # the six with wajib lapor only are still flagged
 
+
+
+def test_the_ringkasan_says_why_the_compliance_chart_is_missing(kanwil):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+    from analytics.accounts import Account, Store
+    from ui import Context
+    st.cache_data.clear()
+    only_b = Filters(PERIOD.mulai, PERIOD.akhir, ("BAPAS-B",))
+    at = AppTest.from_file("../halaman/ringkasan.py", default_timeout=90)
+    at.session_state["akun"] = Account("kepala", "kepala", "kepala", None, None, True)
+    at.session_state["_store"] = Store()
+    at.session_state["konteks"] = Context(KEPALA, only_b, "kustom", kanwil, D(2026, 3, 16), "v", False)
+    at.run()
+    st.cache_data.clear()
+    assert not at.exception and not at.error
+    assert any(i.value.startswith("Kepatuhan wajib lapor per bulan: belum ada wajib lapor tercatat") for i in at.info)
+    assert not at.get("plotly_chart")
