@@ -243,7 +243,9 @@ def _demo_out() -> None:
         st.cache_data.clear()
         st.session_state.pop("unggah_demo_yakin", None)
         st.session_state["unggah_demo_hasil"] = (f"Data demo dikeluarkan ({fmt.number(rows)} baris). Basis data "
-                                                 "siap untuk data kantor; templat kosong ada di bawah.")
+                                                 "siap untuk data kantor; templat kosong ada di bawah. Akun demo "
+                                                 "masih aktif: kepala membuat akun kantor dan menonaktifkan akun "
+                                                 "demo di halaman Pengguna.")
         st.rerun()
 
 

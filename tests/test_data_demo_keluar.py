@@ -90,7 +90,8 @@ def test_the_unggah_page_offers_it_while_demo_data_are_there(demo_copy):
     at = go(at, True)
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert _counts(demo_copy) == {t: 0 for t in DATA_TABLES}
-    assert [s.value for s in at.success][0].startswith("Data demo dikeluarkan (")
+    [done] = [s.value for s in at.success]
+    assert done.startswith("Data demo dikeluarkan (") and "menonaktifkan akun demo di halaman Pengguna" in done
     at = go(at, False)  # the frame, run again, finds no demo run any more
     assert not at.exception and not [b for b in at.button if b.key == "unggah_demo_keluar"]
     con = sqlite3.connect(config.akses_path())
