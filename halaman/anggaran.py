@@ -4,7 +4,7 @@ import datetime as dt
 import streamlit as st
 
 from analytics import anggaran, charts_anggaran as charts, format as fmt
-from ui import cached, chart, context, download, guard, metric
+from ui import cached, chart, context, download, guard, metric, right_aligned
 
 PAGE = "Anggaran"
 BUDGET = ("anggaran",)
@@ -70,8 +70,7 @@ with st.expander("Rincian baris anggaran per akun"):
         column_config={"Bulan": st.column_config.TextColumn(width=85),
                        "Program": st.column_config.TextColumn(width=140),
                        "Uraian": st.column_config.TextColumn(width=170),
-                       **{c: st.column_config.TextColumn(width=102, alignment="right")
-                          for c in ("Pagu", "Rencana (RPD)", "Realisasi")},
+                       **right_aligned(("Pagu", "Rencana (RPD)", "Realisasi"), width=102),
                        "Lebih pagu": st.column_config.TextColumn(width=80),
                        "Baris": st.column_config.NumberColumn(width=55, help="Nomor baris Excel asal")})
     st.caption("Baris anggaran seperti dimuat, dengan nomor baris Excel asalnya (berkas dan lembar ada di unduhan).")
@@ -136,8 +135,7 @@ money, hours, people = ("realisasi", "biaya_per_peserta", "biaya_per_jam"), ("ja
 # numbers reach the table as Indonesian text: aligned right, as on Jelajah
 st.dataframe(anggaran.display_table(costs, cost_columns, money=money, numbers=hours, counts=people,
                                     hidden_with_count=("biaya_per_peserta",)), hide_index=True, width="stretch",
-             column_config={cost_columns[c]: st.column_config.TextColumn(alignment="right")
-                            for c in (*people, *hours, *money)})
+             column_config=right_aligned(cost_columns[c] for c in (*people, *hours, *money)))
 chart(charts.program_cost_composition(costs), anggaran.cost_composition(costs),
       f"komposisi-belanja-program-{tahun}", PAGE,
       "Apa yang ditampilkan: bagian realisasi tiap program menurut kelompok akun — transport/honor narasumber "

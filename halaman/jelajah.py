@@ -4,7 +4,7 @@ import streamlit as st
 from analytics import format as fmt, jelajah as jl, sandbox as sb
 from analytics.people import sources
 from analytics.viewer import AccessDenied
-from ui import PLOTLY_CONFIG, audit, cached, context, download, guard
+from ui import PLOTLY_CONFIG, audit, cached, context, download, guard, right_aligned
 
 PAGE = "Jelajah Data"
 guard("jelajah")
@@ -18,11 +18,6 @@ if viewer.person_level == "pseudonim":
     st.caption("Klien tampil dengan pseudonim tetap (K-…), tanpa nama, NIK atau nomor register.")
 
 explorer, sql_tab = st.tabs(["Penjelajah", "SQL"])
-
-
-def _right(columns) -> dict:
-    """Numbers written as text (Indonesian separators) aligned right, as numbers are."""
-    return {str(c): st.column_config.TextColumn(alignment="right") for c in columns}
 
 
 def _seed(spec: jl.Exploration) -> None:
@@ -142,7 +137,7 @@ def _explorer() -> None:
         st.warning(f"Hanya {fmt.number(jl.MAX_GROUPS)} kelompok pertama yang ditampilkan; persempit saringan "
                    "atau pilih dimensi yang lebih kasar.")
     st.dataframe(jl.table(result, spec, viewer), hide_index=True, width="stretch",
-                 column_config=_right(jl.number_columns(spec, viewer)))
+                 column_config=right_aligned(jl.number_columns(spec, viewer)))
     download(jl.download_frame(result, spec, viewer), f"jelajah-{name}", PAGE)
     if not spec.by:
         return
@@ -153,7 +148,7 @@ def _explorer() -> None:
     if len(spec.by) == 2:
         st.markdown("**Tabel silang (pivot)**")
         cross = jl.pivot(result, spec, viewer, focus)
-        st.dataframe(cross, width="stretch", column_config=_right(cross.columns))
+        st.dataframe(cross, width="stretch", column_config=right_aligned(cross.columns))
     kinds = {"otomatis": "Otomatis (garis untuk waktu, batang, bertumpuk atau peta panas)", **jl.CHARTS}
     st.selectbox("Jenis grafik", list(kinds), format_func=kinds.get, key=chart_key, placeholder="Pilih jenis grafik")
     figure = jl.figure(result, spec, viewer, spec.chart, focus)
@@ -206,7 +201,7 @@ with sql_tab:
                        "dapat diunduh. Agregasikan atau saring kueri Anda.")
         st.caption(note)
         st.dataframe(sb.display(outcome.frame), hide_index=True, width="stretch",
-                     column_config=_right(sb.number_columns(outcome.frame)))
+                     column_config=right_aligned(sb.number_columns(outcome.frame)))
         download(outcome.frame, "kueri-sql", PAGE, person_level=True)
     with st.expander("Daftar tabel dan kolom"):
         for table_name, table in jl.DATASETS.items():

@@ -93,6 +93,11 @@ def audit_view_once(page: str, rows: int, what: str) -> None:
         audit("LIHAT_DATA_PERORANGAN", page, rows, what)
 
 
+def right_aligned(columns, **settings) -> dict:
+    """column_config for numbers written as text (Indonesian separators): aligned right, as numbers are."""
+    return {str(c): st.column_config.TextColumn(alignment="right", **settings) for c in columns}
+
+
 def download(frame: pd.DataFrame, name: str, page: str, person_level: bool = False) -> None:
     """CSV and XLSX downloads of a table's data (formula-safe); every download is audited."""
     from analytics.export import to_csv, to_xlsx
